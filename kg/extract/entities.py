@@ -1,0 +1,389 @@
+"""Article blocks -> mentions ("hits") of people, places, organizations, the defense system,
+office titles and dates; and the entity-tagged view of a sentence the relation rules read.
+
+Sources, strongest first: the gazetteer (one Aho-Corasick automaton over every surface form),
+the system patterns, office titles, organization patterns, then person-name patterns (a title
+or honorific before a capitalised name, a known first name, a speech verb), then bare surnames
+of the people already found in the article. Capitals are the city after "in", "at", "to"...
+and the government otherwise ("Moscow has maintained" is Russia).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.sentences import Sentence
+from kg.model import Article
+from kg.ruleset import KIND_CODES, Ruleset
+
+PRIORITY = {"Organization": 7, "Person": 6, "DefenseSystem": 6, "Country": 5, "City": 4,
+            "Site": 8, "Place": 3, "Adj": 2, "Title": 1, "Date": 0}
+LOCATIVE = {"in", "at", "to", "from", "near", "into", "outside", "visit", "visited", "visiting",
+            "via", "toward", "towards", "around", "across", "inside", "left", "reached", "arrived"}
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_HEADING_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+ORG_HEADS = {
+    "University": "CollegeOrUniversity", "College": "CollegeOrUniversity",
+    "Institute": "ResearchOrganization", "Institution": "ResearchOrganization",
+    "Center": "ResearchOrganization", "Centre": "ResearchOrganization",
+    "Foundation": "ResearchOrganization", "Academy": "ResearchOrganization",
+    "Party": "PoliticalParty", "Ministry": "GovernmentOrganization",
+    "Council": "GovernmentOrganization", "Committee": "GovernmentOrganization",
+    "Agency": "GovernmentOrganization", "Commission": "GovernmentOrganization",
+    "Parliament": "GovernmentOrganization", "Command": "GovernmentOrganization",
+    "Department": "GovernmentOrganization", "Office": "GovernmentOrganization",
+}
+_CAP = r"[A-Z][\w&'’.-]*"
+ORG_PATTERNS = [
+    ("org.head-word", re.compile(
+        rf"\b((?:{_CAP}\s+){{1,4}}(?:{'|'.join(ORG_HEADS)}))\b(?!\s+of\b)")),
+    ("org.of-phrase", re.compile(
+        rf"\b((?:{'|'.join(ORG_HEADS)})\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and|of|for|on|the|{_CAP})){{0,6}})")),
+    ("org.news-agency", re.compile(r"\bnews agency\s+([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)|\b([A-Z][\w-]+)\s+news agency\b")),
+    ("org.publication", re.compile(
+        rf"\bthe\s+(?:journal|newspaper|magazine|daily|weekly|monthly|broadcaster|think[- ]tank)\s+({_CAP}(?:\s+(?:in|of|the|and|{_CAP})){{0,5}})")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    kind: str            # an entity kind, or "Adj", "Title", "Date"
+    ref: str             # entity ref; for Adj the country's ref; for Title the role
+    rule: str
+    data: tuple = ()     # Title: (Title, plural); Date: (value, datatype); Site: (kind, where ref)
+
+
+@dataclass
+class Mentions:
+    """All hits of one article, and per-person facts the rules need (gender, surname)."""
+
+    hits: list[Hit]
+    person_names: dict[str, str] = field(default_factory=dict)   # ref -> full name
+    gender: dict[str, str] = field(default_factory=dict)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "-_") and not (after.isalnum() or after == "_")
+
+
+def _best(hits: list[Hit]) -> list[Hit]:
+    """Longest first, then the stronger kind; no two kept hits overlap."""
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -PRIORITY.get(h.kind, 0), h.start, h.ref))
+    kept: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for h in ordered:
+        if any(h.start < e and s < h.end for s, e in taken):
+            continue
+        kept.append(h)
+        taken.append((h.start, h.end))
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
+def _is_heading(line: str) -> bool:
+    """Title-case lines (headlines, captions of names) do not show where names begin."""
+    words = line.split()
+    return len(words) >= 3 and not _HEADING_WORD.search(line)
+
+
+def find_mentions(article: Article, rules: Ruleset) -> Mentions:
+    text = article.text
+    raw: list[Hit] = []
+    for block in article.blocks:
+        seg = text[block.start:block.end]
+        raw += _gazetteer_hits(text, block.start, seg, rules)
+        for pattern, sid in rules.system_patterns:
+            for m in pattern.finditer(seg):
+                raw.append(Hit(block.start + m.start(), block.start + m.end(), "DefenseSystem",
+                               f"gaz:{sid}", "system.pattern"))
+        for m in rules.title_pattern.finditer(seg):
+            name = re.sub(r"\s+", " ", m.group(0)[: (m.start("qual") - m.start()) if m.group("qual") else None])
+            key = name.casefold().rstrip("s") if name.casefold() not in rules.titles else name.casefold()
+            title = rules.titles.get(key) or rules.titles.get(name.casefold())
+            if title is None:
+                continue
+            plural = name.casefold() not in rules.titles
+            role = title.role + (re.sub(r"\s+", " ", m.group("qual")).lower() if m.group("qual") and title.qualifier else "")
+            end = m.end() if title.qualifier else m.start() + len(m.group(0).rstrip()) - (len(m.group("qual")) if m.group("qual") else 0)
+            raw.append(Hit(block.start + m.start(), block.start + end, "Title", role, "title",
+                           (title, plural)))
+        for rule_id, pattern in ORG_PATTERNS:
+            for m in pattern.finditer(seg):
+                g = 1 if m.group(1) else 2
+                name = m.group(g).rstrip(".,")
+                words = name.split()
+                while words and (words[-1][0].islower() or words[-1] in ("The",)):
+                    words.pop()
+                name = " ".join(words)
+                if len(words) < 1 or name in rules.not_names:
+                    continue
+                s = block.start + m.start(g)
+                head = next((ORG_HEADS[w] for w in words if w in ORG_HEADS), None)
+                subtype = head or ("NewsMediaOrganization" if rule_id in ("org.news-agency", "org.publication") else None)
+                raw.append(Hit(s, s + len(name), "Organization", f"new:Organization:{name}", rule_id,
+                               (subtype,)))
+    hits = _best(raw)
+    hits = _person_patterns(article, hits, rules)
+    hits = _best(hits)
+    mentions = Mentions(hits)
+    _surnames(article, mentions, rules)
+    mentions.hits = _capitals(article, mentions.hits, rules)
+    return mentions
+
+
+def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hit]:
+    out = []
+    for end_index, values in rules.automaton.iter(seg):
+        for form, gid, kind in values:
+            s = offset + end_index - len(form) + 1
+            e = offset + end_index + 1
+            if _bounded(text, s, e):
+                ref = gid if kind == "Adj" else f"gaz:{gid}"
+                out.append(Hit(s, e, kind, ref if kind != "Adj" else f"gaz:{gid}", "gazetteer"))
+    if len(rules.folded_automaton):
+        lowered = seg.lower() if len(seg.lower()) == len(seg) else seg
+        for end_index, values in rules.folded_automaton.iter(lowered):
+            for form, gid, kind in values:
+                s = offset + end_index - len(form) + 1
+                e = offset + end_index + 1
+                if _bounded(text, s, e):
+                    out.append(Hit(s, e, kind, f"gaz:{gid}", "gazetteer.folded"))
+    return out
+
+
+def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
+    text = article.text
+    covered = sorted((h.start, h.end, h) for h in hits if h.kind not in ("Title", "Date"))
+    titles_end = {h.end: h for h in hits if h.kind == "Title"}
+    out = list(hits)
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < ce and cs < e for cs, ce, _ in covered)
+
+    speech = rules.words.get("SPEECH", ())
+    for block in article.blocks:
+        seg = text[block.start:block.end]
+        heading = _is_heading(seg)
+        tokens = [(block.start + m.start(), block.start + m.end()) for m in _WORD.finditer(seg)]
+        groups: list[list[tuple[int, int]]] = []
+        current: list[tuple[int, int]] = []
+        for s, e in tokens:
+            word = text[s:e]
+            is_cap = word[0].isupper() and free(s, e)
+            is_particle = word in rules.particles and current
+            if current:
+                gap = text[current[-1][1]:s]
+                initial = e - s == 1 and e < len(text) and text[e] == "."
+                if gap not in (" ", ". ") or (gap == ". " and current[-1][1] - current[-1][0] != 1):
+                    groups.append(current)
+                    current = []
+            if is_cap or is_particle:
+                current.append((s, e))
+            elif current:
+                groups.append(current)
+                current = []
+        if current:
+            groups.append(current)
+        for group in groups:
+            while group and (text[group[0][0]:group[0][1]] in rules.not_names
+                             or text[group[0][0]:group[0][1]] in rules.particles):
+                group = group[1:]
+            while group and text[group[-1][0]:group[-1][1]] in rules.particles:
+                group = group[:-1]
+            if not group or len(group) > 4:
+                continue
+            words = [_POSSESSIVE.sub("", text[s:e]) for s, e in group]
+            if any(w in rules.not_names for w in words[1:]):
+                continue
+            start, end = group[0][0], group[-1][1]
+            m = _POSSESSIVE.search(text[start:end])
+            if m:
+                end -= len(m.group(0))
+            before = text[max(block.start, start - 40):start]
+            after = text[end:min(block.end, end + 40)]
+            rule = None
+            hon = re.search(r"\b(" + "|".join(re.escape(h) for h in sorted(rules.honorifics, key=len, reverse=True)) + r")\s$", before)
+            title_before = next((t for t_end, t in titles_end.items() if 0 <= start - t_end <= 2
+                                 and text[t_end:start] in (" ", ", ")), None)
+            if hon:
+                rule = "person.honorific"
+                start_with = start - len(hon.group(0))
+            elif title_before is not None:
+                rule = "person.after-title"
+                start_with = start
+            elif heading:
+                continue
+            elif len(words) >= 2 and rules.is_first_name(words[0]):
+                rule = "person.first-name"
+                start_with = start
+            elif len(words) >= 2 and (
+                    re.search(r"\b(?:" + "|".join(map(re.escape, speech)) + r")\s+$", before)
+                    or re.match(r"^,?\s+(?:" + "|".join(map(re.escape, speech)) + r")\b", after)
+                    or re.match(r"^,\s+(?:a|an|the)\s", after)):
+                rule = "person.speech-context"
+                start_with = start
+            if rule is None:
+                continue
+            name = " ".join(words)
+            out.append(Hit(start_with, end, "Person", f"new:Person:{name}", rule))
+    return out
+
+
+def _surnames(article: Article, mentions: Mentions, rules: Ruleset) -> None:
+    """Bare surnames and honorific forms of people already named in the article."""
+    text = article.text
+    by_surname: dict[str, set[str]] = {}
+    for h in mentions.hits:
+        if h.kind != "Person":
+            continue
+        name = rules.entries[h.ref[4:]].label if h.ref.startswith("gaz:") else h.ref.split(":", 2)[2]
+        parts = name.split()
+        if len(parts) >= 2:
+            mentions.person_names[h.ref] = name
+            by_surname.setdefault(parts[-1], set()).add(h.ref)
+        if h.ref.startswith("gaz:"):
+            g = rules.entries[h.ref[4:]].prop("gender")
+            if g:
+                mentions.gender[h.ref] = g
+        elif len(parts) >= 2:
+            g = rules.gender_of_first_name(parts[0])
+            if g:
+                mentions.gender[h.ref] = g
+    unique = {s: next(iter(refs)) for s, refs in by_surname.items() if len(refs) == 1}
+    # a single-word person ("Mr. Smith", "Lavrov") takes the article's full name of that surname
+    remapped = []
+    for h in mentions.hits:
+        if h.kind == "Person" and h.ref.startswith("new:") and len(h.ref.split(":", 2)[2].split()) == 1:
+            surname = h.ref.split(":", 2)[2]
+            if surname in unique:
+                h = Hit(h.start, h.end, h.kind, unique[surname], "person.surname")
+            else:
+                gaz = [e.id for e in rules.entries.values() if e.kind == "Person" and surname in e.aliases]
+                if len(gaz) == 1:
+                    h = Hit(h.start, h.end, h.kind, f"gaz:{gaz[0]}", "person.surname")
+        elif h.kind == "Person" and h.ref.startswith("gaz:"):
+            surface = text[h.start:h.end].split()[-1]
+            if surface in unique and unique[surface] != h.ref and len(text[h.start:h.end].split()) == 1:
+                # the article's own "Bill Clinton" decides what a bare "Clinton" means
+                h = Hit(h.start, h.end, h.kind, unique[surface], "person.surname")
+        remapped.append(h)
+    hits = remapped
+    taken = [(h.start, h.end) for h in hits if h.kind != "Date"]
+    extra = []
+    for surname, ref in unique.items():
+        for block in article.blocks:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text[block.start:block.end]):
+                s, e = block.start + m.start(), block.start + m.end()
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                hon = re.search(r"\b(?:" + "|".join(re.escape(x) for x in rules.honorifics) + r")\s$", text[max(0, s - 6):s])
+                extra.append(Hit(s - len(hon.group(0)) if hon else s, e, "Person", ref, "person.surname"))
+                taken.append((s, e))
+    # honorifics in front of gazetteer surnames belong to the mention ("Mr. Gates")
+    final = []
+    for h in hits + extra:
+        if h.kind == "Person":
+            hon = re.search(r"\b(?:" + "|".join(re.escape(x) for x in rules.honorifics) + r")\s$",
+                            text[max(0, h.start - 6):h.start])
+            if hon:
+                h = Hit(h.start - len(hon.group(0)), h.end, h.kind, h.ref, h.rule)
+        final.append(h)
+    mentions.hits = sorted(final, key=lambda h: (h.start, h.end))
+
+
+def _capitals(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
+    """A capital is the city where a preposition of place precedes it, else its government."""
+    text = article.text
+    out = []
+    for h in hits:
+        name = text[h.start:h.end]
+        if h.kind == "City" and name in rules.capitals:
+            before = text[max(0, h.start - 25):h.start].split()
+            prev = before[-1].lower() if before else ""
+            after = text[h.end:h.end + 20]
+            line_start = h.start == 0 or text[h.start - 1] in "\n"
+            is_place = (prev in LOCATIVE or re.match(r"\s*(?:[—–-]|,\s+[A-Z])", after) and line_start
+                        or re.match(r"\s+(?:summit|talks|meeting|conference|visit)\b", after))
+            if not is_place:
+                h = Hit(h.start, h.end, "Country", f"gaz:{rules.capitals[name]}", "place.capital-metonym")
+        out.append(h)
+    for block in article.blocks:
+        m = re.match(r"\s*([A-Z]{3,}(?:[ -][A-Z]{3,})?)\s*(?:,[^—–\n]{0,30})?\s*[—–]", text[block.start:block.end])
+        if m:
+            name = m.group(1).title()
+            gid = next((e.id for e in rules.entries.values() if e.kind == "City" and e.label == name), None)
+            if gid:
+                s = block.start + m.start(1)
+                out.append(Hit(s, s + len(m.group(1)), "City", f"gaz:{gid}", "place.dateline"))
+    return sorted(out, key=lambda h: (h.start, h.end))
+
+
+@dataclass
+class Tagged:
+    """A sentence with each mention replaced by a placeholder such as <P3>."""
+
+    sentence: Sentence
+    text: str
+    items: list[Hit]
+    marks: list[tuple[int, int, int]]   # (tagged start, tagged end, original start)
+    source: str
+
+    def orig(self, pos: int) -> int:
+        """Original offset of a position in the tagged text."""
+        shift = self.sentence.start
+        last = 0
+        for ts, te, os_ in self.marks:
+            if pos < ts:
+                break
+            if pos < te:
+                return os_
+            item_end = self.items[int(self.text[ts + 2:te - 1])].end
+            shift = item_end - te
+            last = te
+        return pos + shift if last or self.marks else pos + self.sentence.start
+
+    def span_text(self, start: int, end: int) -> str:
+        s, e = self.orig(start), self.orig_end(end)
+        return self.source[s:e]
+
+    def orig_end(self, pos: int) -> int:
+        for ts, te, _ in self.marks:
+            if pos == te:
+                return self.items[int(self.text[ts + 2:te - 1])].end
+        return self.orig(pos)
+
+    def hits_in(self, start: int, end: int) -> list[Hit]:
+        return [self.items[int(m.group(1))] for m in re.finditer(r"<[A-Z](\d+)>", self.text[start:end])]
+
+    def hit(self, placeholder: str) -> Hit:
+        return self.items[int(placeholder[2:-1])]
+
+
+def tag_sentence(article: Article, sentence: Sentence, hits: list[Hit], extra: list[Hit] = ()) -> Tagged:
+    text = article.text
+    inside = sorted((h for h in [*hits, *extra] if sentence.start <= h.start and h.end <= sentence.end),
+                    key=lambda h: (h.start, -(h.end - h.start)))
+    items: list[Hit] = []
+    out: list[str] = []
+    marks = []
+    pos = sentence.start
+    length = 0
+    for h in inside:
+        if h.start < pos:
+            continue  # nested in a longer mention (a country inside a site)
+        chunk = text[pos:h.start]
+        out.append(chunk)
+        length += len(chunk)
+        tag = f"<{KIND_CODES[h.kind]}{len(items)}>"
+        marks.append((length, length + len(tag), h.start))
+        out.append(tag)
+        length += len(tag)
+        items.append(h)
+        pos = h.end
+    out.append(text[pos:sentence.end])
+    return Tagged(sentence, "".join(out), items, marks, text)

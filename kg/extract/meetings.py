@@ -1,0 +1,186 @@
+"""Meetings of one article: triggers, names, attendees, places and dates (meetings.toml).
+
+Each sentence with a trigger word outside quotation marks tells of a meeting. Within one
+article, unnamed meetings that share an attendee (and do not differ in date or place) are the
+same meeting; a named one ("NATO summit") stays apart. Across articles, kg.resolve merges.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.context import Context
+from kg.model import Evidence
+
+PLACE_RANK = {"City": 4, "Site": 3, "Place": 2, "Country": 1}
+
+
+@dataclass
+class MeetingDraft:
+    kind: str
+    name: str | None = None                      # a named meeting's label: "NATO summit"
+    name_ref: str | None = None                  # the organizer of a named meeting
+    attendees: dict[str, Evidence] = field(default_factory=dict)
+    locations: dict[str, tuple[int, Evidence, str]] = field(default_factory=dict)
+    dates: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    unresolved_date: bool = False
+    first: int = 0                               # offset of its first trigger
+    lead: bool = False
+
+    def date(self) -> tuple[str, str] | None:
+        """The most precise date told (a day before a month)."""
+        return sorted(self.dates, key=lambda d: (-len(d[0]), d))[0] if self.dates else None
+
+
+def _trigger_pattern(ctx: Context) -> re.Pattern:
+    words = sorted(ctx.rules.meeting_triggers, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+
+
+def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
+    rules = ctx.rules
+    trig = _trigger_pattern(ctx)
+    named_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.named")
+    modifier_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-modifier")
+    in_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-in")
+    drafts: list[MeetingDraft] = []
+    lead_units = {u for u in range(min(3, len(ctx.units)))}
+    for index, t in enumerate(ctx.tagged):
+        sentence = t.sentence
+        text = ctx.article.text
+        triggers = [m for m in trig.finditer(text, sentence.start, sentence.end)
+                    if not ctx.in_quote(sentence, m.start())]
+        if not triggers:
+            continue
+        ev = lambda rule: ctx.evidence(sentence, rule)  # noqa: E731
+        named = []
+        for m in named_rule.pattern.finditer(t.text):
+            org = t.hit(m.group("org"))
+            label = f"{text[org.start:org.end]} {m.group('kind').lower()}"
+            named.append((t.orig(m.start()), MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref)))
+        people = [h for h in t.items if h.kind == "Person" and not ctx.in_quote(sentence, h.start)]
+        dates = [d for d in ctx.dates.get(index, []) if not ctx.in_quote(sentence, d.start)]
+        places = []
+        for rule in (modifier_rule, in_rule):
+            for m in rule.pattern.finditer(t.text):
+                where = t.hit(m.group("where"))
+                if not ctx.in_quote(sentence, where.start):
+                    places.append((where, rule.id))
+        if named:
+            for pos, draft in named:
+                draft.first = pos
+                for d in dates:
+                    _add_date(draft, d, ev)
+                for where, rid in places:
+                    if where.kind == "Country" and "in" not in rid:
+                        continue
+                    _add_place(draft, where, ev(rid))
+                # people named beside a summit ("At the G8 summit, Putin suggested") attend it
+                for p in people:
+                    draft.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
+                drafts.append(draft)
+            continue
+        draft = MeetingDraft(_kind(ctx, triggers[0].group(0)), first=triggers[0].start(),
+                             lead=sentence.unit in lead_units)
+        for p in people:
+            draft.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
+        for where, rid in places:
+            _add_place(draft, where, ev(rid))
+        for d in dates:
+            _add_date(draft, d, ev)
+        if draft.unresolved_date and not draft.dates:
+            continue  # "they had held talks last October" with no article date: not guessed
+        if draft.attendees or draft.locations:
+            drafts.append(draft)
+    merged = _merge_within(drafts)
+    _lead_officials(ctx, merged, officials)
+    _article_date(ctx, merged)
+    return [d for d in merged if d.attendees or d.name]
+
+
+def _kind(ctx: Context, word: str) -> str:
+    return ctx.rules.meeting_triggers.get(word.lower(), "meeting")
+
+
+def _add_place(draft: MeetingDraft, where, evidence: Evidence) -> None:
+    draft.locations.setdefault(where.ref, (PLACE_RANK.get(where.kind, 0), evidence, where.kind))
+
+
+def _add_date(draft: MeetingDraft, d, ev) -> None:
+    if d.value is None:
+        draft.unresolved_date = True
+    else:
+        draft.dates.setdefault((d.value, d.datatype), ev(d.rule.replace("date.", "meeting.date-")))
+
+
+def _compatible(a: MeetingDraft, b: MeetingDraft) -> bool:
+    if (a.name or b.name) and a.name != b.name:
+        return False
+    if a.dates and b.dates and not any(x.startswith(y) or y.startswith(x)
+                                       for x, _ in a.dates for y, _ in b.dates):
+        return False
+    best_a, best_b = _best_place(a), _best_place(b)
+    if best_a and best_b and best_a != best_b and _rank(a, best_a) == _rank(b, best_b):
+        return False
+    return True
+
+
+def _best_place(d: MeetingDraft) -> str | None:
+    if not d.locations:
+        return None
+    return max(sorted(d.locations), key=lambda r: d.locations[r][0])
+
+
+def _rank(d: MeetingDraft, ref: str) -> int:
+    return d.locations[ref][0]
+
+
+def _merge_within(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
+    out: list[MeetingDraft] = []
+    for d in drafts:
+        target = None
+        for o in out:
+            if not _compatible(o, d):
+                continue
+            if d.name and d.name == o.name:
+                target = o
+                break
+            if not d.name and (set(d.attendees) & set(o.attendees)):
+                target = o
+                break
+        if target is None:
+            out.append(d)
+            continue
+        for k, v in d.attendees.items():
+            target.attendees.setdefault(k, v)
+        for k, v in d.locations.items():
+            target.locations.setdefault(k, v)
+        for k, v in d.dates.items():
+            target.dates.setdefault(k, v)
+        target.lead = target.lead or d.lead
+    return out
+
+
+def _lead_officials(ctx: Context, drafts: list[MeetingDraft], titled: set[str]) -> None:
+    """Officials named in the first paragraphs attend the meeting the lead tells of."""
+    lead = next((d for d in drafts if d.lead and not d.name), None)
+    if lead is None:
+        return
+    first_units = set(range(min(3, len(ctx.units))))
+    for t in ctx.tagged:
+        if t.sentence.unit not in first_units:
+            continue
+        for h in t.items:
+            if h.kind == "Person" and h.ref in titled and not ctx.in_quote(t.sentence, h.start):
+                lead.attendees.setdefault(h.ref, ctx.evidence(t.sentence, "meeting.lead-officials"))
+
+
+def _article_date(ctx: Context, drafts: list[MeetingDraft]) -> None:
+    """The meeting a dated article leads with took place by its date: the article's date."""
+    if ctx.article.date is None:
+        return
+    lead = next((d for d in drafts if d.lead and not d.name and not d.dates), None)
+    if lead is not None:
+        span = ctx.article.headline_span or ctx.article.blocks[0]
+        lead.dates[(ctx.article.date.isoformat(), "xsd:date")] = Evidence(
+            ctx.article.id, span.start, span.end, ctx.article.text[span.start:span.end], "meeting.date-article")

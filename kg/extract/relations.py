@@ -1,0 +1,235 @@
+"""Offices, affiliations, successions, stances, aims, proposals and sites: the rules of
+offices.toml, stances.toml, proposals.toml and sites.toml applied to tagged sentences."""
+from __future__ import annotations
+
+import re
+
+from kg.extract.context import Context
+from kg.extract.entities import Hit
+from kg.model import PositionClaim
+from kg.text import fold, slugify
+
+_NEGATION_WINDOW = 30
+
+
+def _ref_of_owner(ctx: Context, hit: Hit | None) -> str | None:
+    """The country or organization an owner mention stands for ('Russian', 'Bush's')."""
+    if hit is None:
+        return None
+    if hit.kind in ("Country", "Organization"):
+        return hit.ref
+    if hit.kind == "Adj":
+        return hit.ref
+    if hit.kind == "Person":
+        return nationality(ctx, hit.ref)
+    return None
+
+
+def nationality(ctx: Context, person_ref: str) -> str | None:
+    if person_ref.startswith("gaz:"):
+        nat = ctx.rules.entries[person_ref[4:]].prop("nationality")
+        return f"gaz:{nat}" if nat else None
+    return None
+
+
+def offices(ctx: Context) -> list[PositionClaim]:
+    claims: list[PositionClaim] = []
+    for t in ctx.tagged:
+        for rule in ctx.rules.rules["offices"]:
+            for m in rule.pattern.finditer(t.text):
+                if ctx.in_quote(t.sentence, t.orig(m.start())):
+                    continue
+                if rule.emits == "nkg:holdsPosition":
+                    claims += _office(ctx, t, m, rule.id)
+                elif rule.emits == "schema:affiliation":
+                    person, org = t.hit(m.group("person")), t.hit(m.group("org"))
+                    ctx.fact(person.ref, "schema:affiliation", org.ref, t.sentence, rule.id)
+                elif rule.emits == "nkg:successorOf":
+                    nxt, prev = t.hit(m.group("next")), t.hit(m.group("prev"))
+                    if nxt.ref != prev.ref:
+                        ctx.fact(nxt.ref, "nkg:successorOf", prev.ref, t.sentence, rule.id)
+    return claims
+
+
+def _office(ctx: Context, t, m: re.Match, rule_id: str) -> list[PositionClaim]:
+    title_hit = t.hit(m.group("title"))
+    title, plural = title_hit.data
+    persons = [t.hit(m.group("person"))]
+    if plural:
+        # "Presidents Vladimir Putin and George W. Bush": the title covers the whole list
+        rest = re.match(r"(?:\s*(?:,|and|,\s*and)\s*(<P\d+>))+", t.text[m.end():])
+        if rest:
+            persons += [t.hit(p) for p in re.findall(r"<P\d+>", rest.group(0))]
+    owner = t.hit(m.group("owner")) if "owner" in m.re.groupindex and m.group("owner") else None
+    org = t.hit(m.group("org")) if "org" in m.re.groupindex and m.group("org") else None
+    claims = []
+    for person in persons:
+        of = None
+        if org is not None:
+            of = org.ref
+        elif owner is not None and not (title.organizational and owner.kind in ("Adj", "Country")):
+            of = _ref_of_owner(ctx, owner)
+        if owner is not None and owner.kind in ("Adj", "Country") and title.organizational:
+            ctx.fact(person.ref, "schema:nationality", owner.ref, t.sentence, rule_id)
+        if of is None and not title.organizational:
+            of = nationality(ctx, person.ref) or (f"gaz:{title.default_country}" if title.default_country else None)
+        claims.append(PositionClaim(person.ref, title_hit.ref, of, ctx.evidence(t.sentence, rule_id), title.group))
+        if of and of.startswith(("gaz:org/", "new:Organization:")) and title.organizational:
+            ctx.fact(person.ref, "schema:affiliation", of, t.sentence, "affiliation.from-office")
+    return claims
+
+
+def _negated(text: str, trigger_start: int, rules) -> bool:
+    window = text[max(0, trigger_start - _NEGATION_WINDOW):trigger_start].lower()
+    negators = rules.words.get("NEGATORS", ())
+    reversals = rules.words.get("REVERSALS", ())
+    has_neg = any(re.search(rf"\b{re.escape(n)}\b" if n[0].isalpha() else re.escape(n), window) for n in negators)
+    has_rev = any(re.search(rf"\b{re.escape(r)}\b", window) for r in reversals if r != "soften")
+    return has_neg != has_rev
+
+
+def _system_parents(ctx: Context, target: Hit) -> list[str]:
+    if target.kind == "Site":
+        system = ctx.main_system()
+        return [system] if system else []
+    return []
+
+
+def stances(ctx: Context) -> None:
+    system = ctx.main_system()
+    for t in ctx.tagged:
+        for rule in ctx.rules.rules["stances"]:
+            for m in rule.pattern.finditer(t.text):
+                if ctx.in_quote(t.sentence, t.orig(m.start())):
+                    continue
+                if rule.emits == "nkg:aimedAt":
+                    sys_text = m.group("system")
+                    subject = t.hit(sys_text).ref if sys_text.startswith("<D") else system
+                    if subject is None or _negated(t.text, m.start("countries"), ctx.rules):
+                        continue
+                    for c in re.findall(r"<C\d+>", m.group("countries")):
+                        ctx.fact(subject, "nkg:aimedAt", t.hit(c).ref, t.sentence, rule.id)
+                    continue
+                actor = t.hit(m.group("actor"))
+                trigger_at = m.end("actor")
+                if _negated(t.text, _trigger_start(t.text, m), ctx.rules):
+                    continue
+                targets = []
+                tgt = m.group("target") if "target" in m.re.groupindex else None
+                if tgt:
+                    targets = [t.hit(tgt).ref] if tgt.startswith("<") and tgt.endswith(">") and len(tgt) < 8 else ([system] if system else [])
+                    if tgt.startswith("<S"):
+                        targets += _system_parents(ctx, t.hit(tgt))
+                elif rule.option("default_target") == "sentence":
+                    inside = [h for h in t.items if h.kind in ("DefenseSystem", "Site")]
+                    targets = [inside[0].ref] if inside else []
+                for target in dict.fromkeys(x for x in targets if x):
+                    if target != actor.ref:
+                        ctx.fact(actor.ref, rule.emits, target, t.sentence, rule.id)
+                del trigger_at
+
+
+def _trigger_start(text: str, m: re.Match) -> int:
+    """Where the stance words begin: after the actor and the gap before the trigger."""
+    end = m.start("target") if "target" in m.re.groupindex and m.group("target") else m.end()
+    segment = text[m.end("actor"):end]
+    words = re.search(r"\b(?:opposition|objections?|resistance|hostility|opposed|oppose|opposing|rejects?|rejected|"
+                      r"rejecting|condemn|denounce|objects?|critical|wary|suspicious|in favou?r|supportive|backing|"
+                      r"support|endorse|backs|backed|favou?r|welcome|agreed|agree|ready|willing)", segment)
+    return m.end("actor") + (words.start() if words else 0)
+
+
+def sites(ctx: Context) -> list[Hit]:
+    """Site mentions ('a radar base in the Czech Republic'), before relation rules run."""
+    found = []
+    for t in ctx.tagged:
+        for rule in ctx.rules.rules["sites"]:
+            for m in rule.pattern.finditer(t.text):
+                head = m.group("head")
+                kind = next((k for h, k in ctx.rules.site_heads.items() if fold(h) == fold(re.sub(r"\s+", " ", head))), None)
+                where = t.hit(m.group("where"))
+                if kind is None:
+                    continue
+                start = t.orig(m.start("head"))
+                end = where.end
+                ref = f"site:{kind}|{where.ref}"
+                found.append(Hit(start, end, "Site", ref, rule.id, (kind, where.ref)))
+                ctx.fact(ref, "schema:containedInPlace", _country_of(ctx, where), t.sentence, rule.id)
+    return found
+
+
+def _country_of(ctx: Context, where: Hit) -> str:
+    if where.kind == "Country":
+        return where.ref
+    if where.ref.startswith("gaz:"):
+        country = ctx.rules.entries[where.ref[4:]].prop("country")
+        if country:
+            return f"gaz:{country}"
+    return where.ref
+
+
+def site_parts(ctx: Context) -> None:
+    system = ctx.main_system()
+    if not system:
+        return
+    seen = set()
+    for t in ctx.tagged:
+        for h in t.items:
+            if h.kind == "Site" and h.ref not in seen:
+                seen.add(h.ref)
+                ctx.fact(h.ref, "nkg:partOf", system, t.sentence, "site.part-of-system")
+
+
+def proposals(ctx: Context) -> None:
+    rules = ctx.rules
+    known = [e for e in rules.entries.values() if e.kind == "Proposal"]
+    system = ctx.main_system()
+    for t in ctx.tagged:
+        for rule in rules.rules["proposals"]:
+            for m in rule.pattern.finditer(t.text):
+                if ctx.in_quote(t.sentence, t.orig(m.start())):
+                    continue
+                proposer = t.hit(m.group("proposer"))
+                what = t.span_text(m.start("what"), m.end("what"))
+                phrase = _action_phrase(what, rules.participles)
+                folded = fold(phrase + " " + what)
+                entry = next((e for e in known if any(k in folded for k in e.prop("keywords", ()))), None)
+                if entry is not None:
+                    ref = f"gaz:{entry.id}"
+                    location = entry.prop("location")
+                    location = f"gaz:{location}" if location else None
+                else:
+                    if len(phrase.split()) < 3:
+                        continue
+                    if rule.option("known_or_passive") and not re.search(r"\bbe\s+\w+", what):
+                        continue
+                    ref = f"new:Proposal:{phrase}"
+                    places = [h for h in t.hits_in(m.start("what"), m.end("what"))
+                              if h.kind in ("Country", "City", "Place")]
+                    location = places[0].ref if places else None
+                    ctx.extra_entities[ref] = ("Proposal", phrase, ())
+                ctx.fact(proposer.ref, "nkg:proposed", ref, t.sentence, rule.id)
+                if location:
+                    ctx.fact(ref, "schema:location", location, t.sentence, rule.id)
+                concerns = (entry.prop("concerns") if entry else None)
+                concerns = f"gaz:{concerns}" if concerns else system
+                if concerns:
+                    ctx.fact(ref, "nkg:concerns", concerns, t.sentence, rule.id)
+
+
+def _action_phrase(what: str, participles: dict[str, str]) -> str:
+    """'the proposals to be frozen' -> 'freeze the proposals'; articles and 'located' dropped."""
+    what = re.sub(r"\s+", " ", what).strip(" ,")
+    m = re.match(r"(?:that\s+)?(?P<obj>.+?)\s+(?:to\s+)?(?:should\s+|must\s+)?be\s+(?P<verb>\w+)(?P<rest>.*)$", what)
+    if m:
+        verb = m.group("verb").lower()
+        base = participles.get(verb) or (verb[:-2] if verb.endswith("ed") else verb)
+        what = f"{base} {m.group('obj')}{m.group('rest')}"
+    what = re.sub(r"^(?:a|an|the|to)\s+", "", what)
+    what = re.sub(r"\blocated\s+in\b", "in", what)
+    what = re.sub(r"\s*,\s*", " ", what)
+    return what.strip()
+
+
+def proposal_label_slug(label: str) -> str:
+    return slugify(label)

@@ -1,0 +1,119 @@
+"""Plain, frozen data passed between the stages (ingest -> extract -> resolve -> graph).
+
+No rdflib terms live here: extraction stays testable alone, cacheable and cheap to send
+to worker processes. Offsets always count Unicode code points into `Article.text`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Entity kinds of the graph contract; "Meeting" is an entity too, resolved like the rest.
+ENTITY_KINDS = (
+    "Person", "Country", "City", "Place", "Site", "Organization",
+    "DefenseSystem", "Proposal", "Meeting",
+)
+ACTOR_KINDS = ("Person", "Country", "Organization")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input article, its text exactly as decoded, and what its page header says."""
+
+    id: str                      # file stem, unique within a build
+    source: str                  # the input file's name (nkg:sourceFile)
+    text: str                    # the whole file, decoded from UTF-8, no newline conversion
+    blocks: tuple[Span, ...]     # the article's own lines, page clutter left out
+    headline: str | None = None
+    headline_span: Span | None = None
+    date: dt.date | None = None  # publication date, only when the text states it
+    publisher: str | None = None  # gazetteer id of the publisher, when recognisable
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a fact was read: article, code-point offsets of the sentence, and the rule id."""
+
+    article: str
+    start: int
+    end: int
+    sentence: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """What one article says an entity is. `ref` is the key resolve() merges on."""
+
+    ref: str                     # "gaz:<gazetteer id>" or "new:<Kind>:<name>" or "site:..."
+    kind: str
+    label: str                   # the best name the article gives
+    names: tuple[str, ...] = ()  # every surface form met in the article
+    subtype: str | None = None   # e.g. schema class of an organization, site kind, meeting kind
+    props: tuple[tuple[str, str], ...] = ()
+
+    def prop(self, key: str, default: str | None = None) -> str | None:
+        for k, v in self.props:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    ref: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """subject --predicate--> object. Objects are refs unless `datatype` names a literal type."""
+
+    subject: str
+    predicate: str               # CURIE of the contract, e.g. "nkg:opposes"
+    object: str
+    evidence: Evidence
+    datatype: str | None = None  # "xsd:date", "xsd:gYearMonth" or "xsd:string" for literals
+
+
+@dataclass(frozen=True, slots=True)
+class PositionClaim:
+    """A person holds an office, as one sentence states it."""
+
+    person: str
+    title: str                   # lower-case role title, e.g. "foreign minister"
+    of: str | None               # ref of a Country or Organization
+    evidence: Evidence
+    group: str | None = None     # titles of one group exclude each other (one portfolio at a time)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRecord:
+    speaker: str
+    text: str
+    start: int                   # offsets of the quoted words themselves
+    end: int
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything the rules read from one article."""
+
+    article: Article
+    entities: tuple[EntityRecord, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    positions: tuple[PositionClaim, ...] = ()
+    quotes: tuple[QuoteRecord, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,414 @@
+"""Read kg/rules/, check every file against its schema, compile patterns and gazetteers once.
+
+    load_ruleset(rules_dir=None) -> Ruleset      (cached per folder and file contents)
+
+A malformed file stops the build before any article is read, with one line naming the
+file, the rule and the problem (RuleFileError).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+
+from kg.errors import RuleFileError
+from kg.text import fold
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+KNOWN_EMITS = {
+    "nkg:holdsPosition", "schema:affiliation", "nkg:successorOf", "nkg:opposes",
+    "nkg:supports", "nkg:aimedAt", "nkg:proposed", "schema:containedInPlace",
+    "schema:attendee", "schema:location", "rdfs:label", "schema:startDate",
+}
+RULE_KEYS = {"id", "emits", "pattern", "why", "examples", "counter_examples",
+             "default_target", "action", "min_count", "known_or_passive"}
+CLUTTER_ACTIONS = {"drop", "drop-head", "end", "strip-tail"}
+
+# Placeholder codes of the entity-tagged sentence (see kg/rules/README.md).
+KIND_CODES = {
+    "Person": "P", "Country": "C", "Adj": "A", "Organization": "O", "City": "Y",
+    "Place": "L", "Site": "S", "DefenseSystem": "D", "Title": "T", "Date": "W",
+}
+_ANAPHOR = (r"(?:\b(?:the|those|these|its|their|this|such|US|U\.S\.|American|<[CA]\d+>)\s+"
+            r"(?:[a-z-]+\s+){0,2}?(?:plans?|project|proposals?|system|shield|deployment)\b)")
+MACROS = {
+    "PERSON": r"<P\d+>", "COUNTRY": r"<C\d+>", "ADJ": r"<A\d+>", "ORG": r"<O\d+>",
+    "CITY": r"<Y\d+>", "PLACE": r"<L\d+>", "SITE": r"<S\d+>", "SYSTEM": r"<D\d+>",
+    "TITLE": r"<T\d+>", "DATE": r"<W\d+>",
+    "ACTOR": r"<[PCO]\d+>", "WHERE": r"<[YLCS]\d+>",
+    "TARGET": rf"(?:<[DS]\d+>|{_ANAPHOR})", "SYSTEMREF": rf"(?:<D\d+>|{_ANAPHOR})",
+    "POSS": r"(?:'s|’s|'|’)",
+    "NEAR": r"(?:[^<;:]|<[^PCO>][^>]*>){0,70}?",
+    "FAR": r"(?:[^;:]){0,100}?",
+}
+_MACRO = re.compile(r"\{([A-Z_]+)(?::([A-Z_]+))?\}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    emits: str
+    pattern: re.Pattern
+    source: str                       # the pattern as written, macros unexpanded
+    file: str
+    why: str = ""
+    examples: tuple = ()
+    counter_examples: tuple = ()
+    options: tuple[tuple[str, object], ...] = ()
+
+    def option(self, key: str, default=None):
+        return dict(self.options).get(key, default)
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    id: str
+    kind: str                         # Person, Country, City, Place, Organization, DefenseSystem, Proposal
+    label: str
+    aliases: tuple[str, ...] = ()
+    subtype: str | None = None        # schema class for places and organizations
+    props: tuple[tuple[str, object], ...] = ()
+
+    def prop(self, key: str, default=None):
+        return dict(self.props).get(key, default)
+
+
+@dataclass(frozen=True)
+class Title:
+    role: str
+    names: tuple[str, ...]
+    group: str | None = None
+    default_country: str | None = None
+    organizational: bool = False
+    qualifier: bool = False
+    government: bool = False
+
+
+@dataclass
+class Ruleset:
+    """Everything the extraction stage needs, compiled. Built once per process."""
+
+    digest: str
+    clutter: list[Rule]
+    titles: dict[str, Title]          # folded title name -> Title
+    title_pattern: re.Pattern
+    honorifics: frozenset[str]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+    pronouns: dict[str, str]          # pronoun -> gender
+    words: dict[str, tuple[str, ...]]
+    rules: dict[str, list[Rule]]      # family file stem -> rules
+    participles: dict[str, str]
+    day_words: dict[str, int]
+    month_words: dict[str, int]
+    meeting_triggers: dict[str, str]
+    site_heads: dict[str, str]        # head phrase -> site kind
+    entries: dict[str, GazEntry]
+    automaton: object                 # case-sensitive surface forms
+    folded_automaton: object          # lower-cased surface forms of fold_case entries
+    system_patterns: list[tuple[re.Pattern, str]]
+    demonyms: dict[str, str]          # demonym -> country id
+    capitals: dict[str, str]          # capital city name -> country id
+    publishers: list[tuple[str, str, re.Pattern]]  # (id, name, signature)
+    first_names: object = field(default=None, repr=False)
+
+    def is_first_name(self, word: str) -> bool:
+        if self.first_names is None:
+            import gender_guesser.detector as gd
+            self.first_names = gd.Detector(case_sensitive=False)
+        return self.first_names.get_gender(word) != "unknown"
+
+    def gender_of_first_name(self, word: str) -> str | None:
+        self.is_first_name(word)
+        g = self.first_names.get_gender(word)
+        if g in ("male", "mostly_male"):
+            return "male"
+        if g in ("female", "mostly_female"):
+            return "female"
+        return None
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    return 0
+
+
+def expand_macros(pattern: str, words: dict[str, tuple[str, ...]]) -> str:
+    def replace(m: re.Match) -> str:
+        name, arg = m.group(1), m.group(2)
+        if name == "WORDS":
+            if arg not in words:
+                raise KeyError(f"unknown word list {arg}")
+            alts = sorted(words[arg], key=len, reverse=True)
+            return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts) + ")"
+        if name not in MACROS:
+            raise KeyError(f"unknown macro {{{name}}}")
+        return MACROS[name]
+    return _MACRO.sub(replace, pattern)
+
+
+def _compile_rules(path: Path, data: dict, words: dict, *, clutter: bool = False) -> list[Rule]:
+    rules = []
+    for raw in data.get("rule", []):
+        rid = raw.get("id", "?")
+        needle = f'id = "{rid}"'
+        where = f"{path}:{_line_of(path, needle)}: rule {rid}"
+        unknown = set(raw) - RULE_KEYS
+        if unknown:
+            raise RuleFileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        if "pattern" not in raw or "id" not in raw:
+            raise RuleFileError(f"{where}: needs id and pattern")
+        if not re.fullmatch(r"[a-z]+\.[a-z0-9-]+", rid):
+            raise RuleFileError(f"{where}: id must read family.name in lower case")
+        if clutter:
+            if raw.get("action") not in CLUTTER_ACTIONS:
+                raise RuleFileError(f"{where}: action must be one of {sorted(CLUTTER_ACTIONS)}")
+            emits = "clutter"
+        else:
+            emits = raw.get("emits", "")
+            if emits not in KNOWN_EMITS:
+                raise RuleFileError(f"{where}: emits {emits!r} is not a property of the ontology")
+        try:
+            compiled = re.compile(expand_macros(raw["pattern"], words))
+        except (re.error, KeyError) as exc:
+            raise RuleFileError(f"{where}: bad pattern ({exc})") from None
+        options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive") if k in raw))
+        rules.append(Rule(rid, emits, compiled, raw["pattern"], path.name, raw.get("why", ""),
+                          tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())),
+                          options))
+    return rules
+
+
+def _digest(rules_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(rules_dir.rglob("*.toml")):
+        h.update(path.relative_to(rules_dir).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def load_ruleset(rules_dir: Path | str | None = None) -> Ruleset:
+    """Read and compile the rules folder (default: the package's own)."""
+    folder = Path(rules_dir) if rules_dir else RULES_DIR
+    if not folder.is_dir():
+        raise RuleFileError(f"{folder}: rules folder not found")
+    return _load_cached(str(folder.resolve()), _digest(folder))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(folder_name: str, digest: str) -> Ruleset:
+    folder = Path(folder_name)
+    files = {p.stem: (p, _load_toml(p)) for p in sorted(folder.glob("*.toml"))}
+    required = ["clutter", "names", "titles", "offices", "stances", "proposals", "sites",
+                "quotes", "dates", "meetings"]
+    for stem in required:
+        if stem not in files:
+            raise RuleFileError(f"{folder / (stem + '.toml')}: missing rule file")
+    words: dict[str, tuple[str, ...]] = {}
+    for stem, (path, data) in files.items():
+        for name, values in data.get("words", {}).items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise RuleFileError(f"{path}: [words] {name} must be a list of strings")
+            words[name] = tuple(values)
+    site_heads: dict[str, str] = {}
+    sites_path, sites = files["sites"]
+    for n, site in enumerate(sites.get("site", []), 1):
+        if "kind" not in site or not site.get("heads"):
+            raise RuleFileError(f"{sites_path}: site {n} needs kind and heads")
+        for head in site["heads"]:
+            site_heads[head] = site["kind"]
+    words["SITE_HEADS"] = tuple(site_heads)
+
+    rules = {}
+    for stem in ("offices", "stances", "proposals", "sites", "meetings"):
+        path, data = files[stem]
+        rules[stem] = _compile_rules(path, data, words)
+    clutter_path, clutter_data = files["clutter"]
+    clutter = _compile_rules(clutter_path, clutter_data, words, clutter=True)
+    seen: dict[str, str] = {}
+    for rule in [*clutter, *(r for family in rules.values() for r in family)]:
+        if rule.id in seen:
+            raise RuleFileError(f"{rule.file}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
+        seen[rule.id] = rule.file
+
+    titles_path, titles_data = files["titles"]
+    titles: dict[str, Title] = {}
+    for n, raw in enumerate(titles_data.get("title", []), 1):
+        if "role" not in raw or not raw.get("names"):
+            raise RuleFileError(f"{titles_path}: title {n} needs role and names")
+        title = Title(raw["role"], tuple(raw["names"]), raw.get("group"), raw.get("default_country"),
+                      raw.get("organizational", False), raw.get("qualifier", False),
+                      raw.get("government", False))
+        for name in (*title.names, title.role):
+            titles[fold(name)] = title
+    alts = sorted(titles, key=len, reverse=True)
+    title_pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")s?"
+        r"(?P<qual>\s+(?:of|for)\s+(?:[A-Z]?[a-z]+)(?:\s+(?:[a-z]+))?)?(?![\w-])",
+        re.IGNORECASE)
+
+    names = files["names"][1]
+    pronouns = {p: "male" for p in names.get("pronouns_male", [])}
+    pronouns.update({p: "female" for p in names.get("pronouns_female", [])})
+    dates = files["dates"][1]
+    meetings = files["meetings"][1]
+    gaz = _load_gazetteer(folder / "gazetteer")
+    return Ruleset(
+        digest=digest, clutter=clutter, titles=titles, title_pattern=title_pattern,
+        honorifics=frozenset(names.get("honorifics", [])),
+        particles=frozenset(names.get("particles", [])),
+        not_names=frozenset(names.get("not_names", [])), pronouns=pronouns, words=words,
+        rules=rules, participles=dict(files["proposals"][1].get("participles", {})),
+        day_words=dict(dates.get("days", {})), month_words=dict(dates.get("months", {})),
+        meeting_triggers=dict(meetings.get("triggers", {})), site_heads=site_heads, **gaz)
+
+
+def _need(path: Path, entry: dict, keys: tuple[str, ...], what: str) -> None:
+    for key in keys:
+        if key not in entry:
+            ident = entry.get("id", "?")
+            raise RuleFileError(f"{path}:{_line_of(path, str(ident))}: {what} {ident}: missing key {key!r}")
+
+
+def _load_gazetteer(folder: Path) -> dict:
+    entries: dict[str, GazEntry] = {}
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    fold_case: set[str] = set()
+    surnames: dict[str, set[str]] = {}
+
+    def add(entry: GazEntry, path: Path, *, folded: bool = False) -> None:
+        if entry.id in entries and entries[entry.id].kind != entry.kind:
+            raise RuleFileError(f"{path}: {entry.id}: id used for two kinds")
+        entries[entry.id] = entry
+        if folded:
+            fold_case.add(entry.id)
+
+    gen_path = folder / "generated_places.toml"
+    generated = _load_toml(gen_path)
+    capital_names = {}
+    for c in generated.get("country", []):
+        _need(gen_path, c, ("id", "name"), "country")
+        add(GazEntry(c["id"], "Country", c["name"], tuple(c.get("aliases", ())),
+                     props=(("iso", c.get("iso", "")),)), gen_path)
+        if c.get("capital"):
+            capital_names[c["capital"]] = c["id"]
+    for c in generated.get("city", []):
+        add(GazEntry(c["id"], "City", c["name"], props=(("country", c.get("country", "")),)), gen_path)
+        if c.get("capital") and capital_names.get(c["name"]) == c.get("country"):
+            capitals[c["name"]] = c["country"]
+    for s in generated.get("state", []):
+        add(GazEntry(s["id"], "Place", s["name"], subtype="AdministrativeArea",
+                     props=(("country", "country/united-states"),)), gen_path)
+
+    path = folder / "countries.toml"
+    for c in _load_toml(path).get("country", []):
+        _need(path, c, ("id",), "country")
+        base = entries.get(c["id"])
+        if base is None or base.kind != "Country":
+            raise RuleFileError(f"{path}:{_line_of(path, c['id'])}: country {c['id']}: not in generated_places.toml")
+        label = c.get("label", base.label)
+        aliases = tuple(dict.fromkeys([*(a for a in (base.label, *base.aliases) if a != label),
+                                       *c.get("aliases", [])]))
+        props = dict(base.props)
+        props.update({k: c[k] for k in ("wikidata", "article") if k in c})
+        props["metonyms"] = tuple(c.get("metonyms", ()))
+        entries[c["id"]] = GazEntry(c["id"], "Country", label, aliases, props=tuple(sorted(props.items())))
+        for d in c.get("demonyms", []):
+            demonyms[d] = c["id"]
+    for stem, kind, key in (("cities", "City", "city"), ("places", "Place", "place"),
+                            ("organizations", "Organization", "organization"),
+                            ("people", "Person", "person")):
+        path = folder / f"{stem}.toml"
+        for e in _load_toml(path).get(key, []):
+            _need(path, e, ("id", "name"), key)
+            props = {k: v for k, v in e.items() if k not in ("id", "name", "aliases", "class", "fold_case")}
+            props = {k: (tuple(tuple(sorted(o.items())) for o in v) if k == "offices" else v)
+                     for k, v in props.items()}
+            add(GazEntry(e["id"], kind, e["name"], tuple(e.get("aliases", ())), e.get("class"),
+                         tuple(sorted(props.items()))), path, folded=e.get("fold_case", False))
+            if kind == "Person":
+                for form in (e["name"], *e.get("aliases", ())):
+                    parts = form.split()
+                    if len(parts) > 1:
+                        surnames.setdefault(parts[-1], set()).add(e["id"])
+    path = folder / "systems.toml"
+    data = _load_toml(path)
+    system_patterns = []
+    for s in data.get("system", []):
+        _need(path, s, ("id", "name"), "system")
+        add(GazEntry(s["id"], "DefenseSystem", s["name"], tuple(s.get("aliases", ())),
+                     props=(("wikidata", s.get("wikidata", "")),)), path, folded=True)
+        for p in s.get("patterns", []):
+            try:
+                system_patterns.append((re.compile(rf"(?<![\w-]){p}(?![\w-])", re.IGNORECASE), s["id"]))
+            except re.error as exc:
+                raise RuleFileError(f"{path}: system {s['id']}: bad pattern {p!r} ({exc})") from None
+    for p in data.get("proposal", []):
+        _need(path, p, ("id", "name", "keywords"), "proposal")
+        add(GazEntry(p["id"], "Proposal", p["name"],
+                     props=tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                        for k, v in p.items() if k not in ("id", "name")))), path)
+    path = folder / "publishers.toml"
+    publishers = []
+    for p in _load_toml(path).get("publisher", []):
+        _need(path, p, ("id", "name", "signatures"), "publisher")
+        if p["id"] not in entries:
+            add(GazEntry(p["id"], "Organization", p["name"], tuple(p.get("aliases", ())),
+                         "NewsMediaOrganization"), path)
+        for sig in p["signatures"]:
+            try:
+                publishers.append((p["id"], p["name"], re.compile(sig)))
+            except re.error as exc:
+                raise RuleFileError(f"{path}: publisher {p['id']}: bad signature {sig!r} ({exc})") from None
+
+    # a bare surname names a gazetteer person only when no other person shares it
+    for surname, ids in surnames.items():
+        if len(ids) == 1:
+            (pid,) = ids
+            e = entries[pid]
+            if surname not in e.aliases:
+                entries[pid] = GazEntry(e.id, e.kind, e.label, (*e.aliases, surname), e.subtype, e.props)
+
+    automaton = ahocorasick.Automaton()
+    folded_automaton = ahocorasick.Automaton()
+    for entry in entries.values():
+        if entry.kind == "Proposal":
+            continue
+        forms = [entry.label, *entry.aliases]
+        if entry.kind == "Country":
+            forms += list(entry.prop("metonyms", ()))
+        for form in forms:
+            _add_form(automaton, form, entry)
+            if entry.id in fold_case and len(form) > 6:
+                _add_form(folded_automaton, form.lower(), entry)
+    for demonym, cid in demonyms.items():
+        _add_form(automaton, demonym, GazEntry(cid, "Adj", demonym))
+    automaton.make_automaton()
+    if len(folded_automaton):
+        folded_automaton.make_automaton()
+    return dict(entries=entries, automaton=automaton, folded_automaton=folded_automaton,
+                system_patterns=system_patterns, demonyms=demonyms, capitals=capitals,
+                publishers=publishers)
+
+
+def _add_form(automaton, form: str, entry: GazEntry) -> None:
+    existing = automaton.get(form, ())
+    automaton.add_word(form, (*existing, (form, entry.id, entry.kind)))

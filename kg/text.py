@@ -1,0 +1,28 @@
+"""Small text helpers shared by the stages: slugs and name normal forms."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Accent-free, case-free form: 'Sergéy' -> 'sergey'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slugify(text: str) -> str:
+    """IRI-safe slug of a label: 'Sergey Lavrov' -> 'sergey-lavrov'.
+
+    >>> slugify("U.S. Secretary of State")
+    'us-secretary-of-state'
+    """
+    folded = fold(text).replace("'", "").replace("\u2019", "").replace(".", "")
+    return _NON_SLUG.sub("-", folded).strip("-") or "x"
+
+
+def name_key(text: str) -> str:
+    """Key for comparing names: folded, punctuation-free, single-spaced."""
+    return " ".join(_NON_SLUG.sub(" ", fold(text).replace(".", "")).split())
