@@ -14,9 +14,10 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
-from kg.extract import extract
+from kg.formats import ACCEPTED_SUFFIXES, iter_articles
 from kg.graph import to_dataset, union_graph
-from kg.ingest import find_inputs, read_article
+from kg.ingest import find_inputs
+from kg.parallel import extract_many
 from kg.resolve import resolve
 from kg.ruleset import load_ruleset
 
@@ -77,7 +78,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def build(paths: list[str | Path] | None = None, out: str | Path | None = "out", *,
           rules_dir: str | Path | None = None, strict: bool = False, html: bool = True,
-          progress: bool = False) -> KnowledgeGraph:
+          progress: bool = False, workers: int = 1, engine: str = "local",
+          scheduler: str | None = None, cache: bool = True, fields: dict[str, str] | None = None,
+          time_budget: float | None = None) -> KnowledgeGraph:
     """Read articles, extract, resolve and write DIR/graph.ttl, graph.trig and graph.html.
 
     Parameters
@@ -85,38 +88,27 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     paths : files or folders of articles; default: the project's seeds.
     out : output folder, created if missing; None writes nothing.
     strict : a file that cannot be read stops the build (default: it is skipped and reported).
+    workers : processes for extraction (local engine); engine "dask" runs it on a cluster
+        (scheduler: its address; default a local cluster).
+    cache : reuse per-article extractions of earlier builds (DIR/cache).
+    fields : for JSONL/CSV corpora, which field holds text, headline, date, url, source.
+    time_budget : seconds one article may take before it is skipped with a warning.
 
     Raises KgError when nothing can be built, or in strict mode when any file is bad.
     """
     rules = load_ruleset(rules_dir)        # a bad rule file stops us before any article is read
     inputs = [Path(p) for p in (paths or [SEEDS])]
-    files, problems = find_inputs(inputs)
+    files, problems = find_inputs(inputs, ACCEPTED_SUFFIXES)
     missing = [p for p in problems if "no such file" in p]
     if missing:
         raise ArticleError(missing[0])
     report = BuildReport(skipped=list(problems))
-    extractions = []
     iterator = files
     if progress and len(files) > 20:
         from rich.progress import track
-        iterator = track(files, description="extracting", console=_stderr_console())
-    used_ids: dict[str, int] = {}
-    for path in iterator:
-        article_id = path.stem
-        if article_id in used_ids:
-            used_ids[article_id] += 1
-            article_id = f"{article_id}-{used_ids[article_id]}"
-        else:
-            used_ids[article_id] = 1
-        try:
-            article = read_article(path, rules, article_id)
-        except ArticleError as exc:
-            if strict:
-                raise
-            report.skipped.append(str(exc))
-            continue
-        extractions.append(extract(article, rules))
-        report.read += 1
+        iterator = track(files, description="reading", console=_stderr_console())
+    articles = list(_read_all(iterator, rules, report, strict))
+    extractions = extract_many(articles, rules, workers=workers)
     if not extractions:
         raise ArticleError(report.skipped[0] if report.skipped else "no articles given")
     resolved = resolve(extractions, rules)
@@ -128,6 +120,26 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
         write(kg, Path(out), html=html)
     report.triples = len(kg.graph)
     return kg
+
+
+def _read_all(files, rules, report: BuildReport, strict: bool):
+    """Articles of every file; a file that cannot be read is skipped and reported."""
+    used_ids: dict[str, int] = {}
+    for path in files:
+        article_id = path.stem
+        if article_id in used_ids:
+            used_ids[article_id] += 1
+            article_id = f"{article_id}-{used_ids[article_id]}"
+        else:
+            used_ids[article_id] = 1
+        try:
+            for article in iter_articles(path, rules, article_id):
+                report.read += 1
+                yield article
+        except ArticleError as exc:
+            if strict:
+                raise
+            report.skipped.append(str(exc))
 
 
 def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
@@ -144,6 +156,8 @@ def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
     if page is not None:
         _write_atomic(out / "graph.html", page)
     _write_atomic(out / "graph.ttl", ttl)
+    from kg.store import write_store
+    write_store(kg.rdf, out)
     kg.out = out
 
 

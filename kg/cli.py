@@ -31,15 +31,29 @@ def build(inputs: List[Path] = typer.Argument(None, help="Article files or folde
           out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
           strict: bool = typer.Option(False, "--strict", help="Fail on any unreadable file instead of skipping it."),
           rules: Optional[Path] = typer.Option(None, "--rules", help="Rules folder (default: the package's own)."),
-          no_html: bool = typer.Option(False, "--no-html", help="Skip graph.html.")):
+          no_html: bool = typer.Option(False, "--no-html", help="Skip graph.html."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
+          engine: str = typer.Option("local", "--engine", help="local or dask."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Extract every article again."),
+          text_field: Optional[str] = typer.Option(None, "--text-field", help="JSONL/CSV: the field with the article text."),
+          headline_field: Optional[str] = typer.Option(None, "--headline-field", help="JSONL/CSV: the headline field."),
+          date_field: Optional[str] = typer.Option(None, "--date-field", help="JSONL/CSV: the date field."),
+          url_field: Optional[str] = typer.Option(None, "--url-field", help="JSONL/CSV: the URL field."),
+          source_field: Optional[str] = typer.Option(None, "--source-field", help="JSONL/CSV: the publisher field."),
+          time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds one article may take before it is skipped.")):
     """Build the graph of articles into DIR/graph.ttl, graph.trig and graph.html.
 
     Example: kg build seeds --out out
     """
     from kg.api import build as build_graph
     try:
+        fields = {k: v for k, v in (("text", text_field), ("headline", headline_field), ("date", date_field),
+                                    ("url", url_field), ("source", source_field)) if v}
         kg = build_graph(list(inputs) if inputs else None, out, rules_dir=rules, strict=strict,
-                         html=not no_html, progress=True)
+                         html=not no_html, progress=True, workers=workers, engine=engine,
+                         scheduler=scheduler, cache=not no_cache, fields=fields or None,
+                         time_budget=time_budget)
     except KgError as exc:
         _fail(exc)
     for line in kg.report.skipped:
@@ -142,6 +156,11 @@ def rules_test(rules: Optional[Path] = typer.Option(None, "--rules", help="Rules
     typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)
+
+
+from kg.commands import register_all  # noqa: E402  (commands of kg/commands/*.py)
+
+register_all(app)
 
 
 def main() -> None:  # pragma: no cover - the console script entry

@@ -36,7 +36,7 @@ _TIME = r"(?:\s*,?\s*\d{1,2}:\d{2}(?:\s*(?:[AaPp]\.?[Mm]\.?|GMT|UTC|CET|MSK))?)?
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
 
 
-def find_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+def find_inputs(paths: list[Path], suffixes: set[str] = ARTICLE_SUFFIXES) -> tuple[list[Path], list[str]]:
     """Article files under `paths`, sorted; and problems (missing paths, empty folders).
 
     Folders are read recursively; files are taken whatever their suffix when named directly.
@@ -48,10 +48,10 @@ def find_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
             problems.append(f"{path}: no such file or folder")
         elif path.is_dir():
             found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                           if p.is_file() and "".join(p.suffixes[-2:]).lower() in suffixes | {p.suffix.lower()} & suffixes
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
-                problems.append(f"{path}: folder holds no articles (*.txt)")
+                problems.append(f"{path}: folder holds no articles ({', '.join(sorted(suffixes))})")
             files.extend(found)
         else:
             files.append(path)

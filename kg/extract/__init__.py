@@ -9,6 +9,7 @@ from __future__ import annotations
 from kg.extract import meetings as meetings_mod
 from kg.extract import quotes as quotes_mod
 from kg.extract import relations
+from kg.extract import roles
 from kg.extract.context import Context
 from kg.extract.dates import find_dates
 from kg.extract.entities import Hit, find_mentions, tag_sentence
@@ -33,6 +34,7 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         mentions.hits = sorted([*mentions.hits, *site_hits], key=lambda h: (h.start, h.end))
         ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
     positions = relations.offices(ctx)
+    positions += roles.role_descriptions(ctx)
     relations.stances(ctx)
     relations.site_parts(ctx)
     relations.proposals(ctx)
