@@ -112,35 +112,47 @@ def parse_article(text: str, article_id: str, source: str, rules: Ruleset) -> Ar
             seen_paragraph = True
         kept.append(Span(start, end))
 
-    headline, headline_span, date = None, None, None
     publisher = _publisher(text, rules)
     publisher_names = {name for _, name, _ in rules.publishers}
+    date = None
+    candidates: list[Span] = []     # header lines that may be the headline
+    title_segment: Span | None = None
     body: list[Span] = []
     for span in kept:
         line = text[span.start:span.end]
-        in_header = span in header
-        if in_header and date is None:
-            found = _header_date(line)
-            if found:
-                date = found
-                rest = HEADER_DATE.sub("", line).strip(" |,-")
-                if len(rest.split()) <= 2:
-                    continue
         if line.strip() in publisher_names:
             continue  # the outlet's name on a line of its own: a masthead, not article text
-        if in_header and headline is None:
-            segment = line.split(" | ")[0] if " | " in line else line
-            seg_start = span.start + (len(segment) - len(segment.lstrip()))
-            seg_end = span.start + len(segment.rstrip())
-            headline, headline_span = text[seg_start:seg_end], Span(seg_start, seg_end)
-            if " | " in line and date is None:
-                date = _header_date(line)
-            body.append(headline_span)
+        if span not in header:
+            body.append(span)
             continue
-        if in_header and headline is not None and text[span.start:span.end].strip() == headline:
-            continue  # the headline printed a second time under the menu
-        body.append(span)
+        found = _header_date(line)
+        if found and date is None:
+            date = found
+        if " | " in line:
+            # "Headline | Section | Outlet | 06.04.2008": the first item is the headline
+            segment = line.split(" | ")[0]
+            start = span.start + len(segment) - len(segment.lstrip())
+            title_segment = title_segment or Span(start, span.start + len(segment.rstrip()))
+            continue
+        if found and len(HEADER_DATE.sub("", line).strip(" |,-").split()) <= 3:
+            continue
+        candidates.append(span)
+    # the headline is the last title-like line before the text: mastheads and menus come first
+    headline_span = title_segment or _last_title_like(text, candidates)
+    headline = text[headline_span.start:headline_span.end].strip() if headline_span else None
+    # the rest of the header (captions, decks) is still read; a repeated headline is not
+    others = [c for c in candidates if c != headline_span and text[c.start:c.end].strip() != headline]
+    body = sorted({*body, *others, *([headline_span] if headline_span else [])}, key=lambda s: s.start)
     return Article(article_id, source, text, tuple(body), headline, headline_span, date, publisher)
+
+
+def _last_title_like(text: str, candidates: list[Span]) -> Span | None:
+    """The last header line of 3 or more words that does not read like a menu or masthead."""
+    titled = [c for c in candidates if len(text[c.start:c.end].split()) >= 3
+              and not re.search(r"[/>|]", text[c.start:c.end])]
+    if titled:
+        return titled[-1]
+    return candidates[-1] if candidates else None
 
 
 def _is_paragraph(line: str) -> bool:

@@ -27,7 +27,7 @@ KNOWN_EMITS = {
     "schema:attendee", "schema:location", "rdfs:label", "schema:startDate",
 }
 RULE_KEYS = {"id", "emits", "pattern", "why", "examples", "counter_examples",
-             "default_target", "action", "min_count", "known_or_passive"}
+             "default_target", "action", "min_count", "known_or_passive", "org_class"}
 CLUTTER_ACTIONS = {"drop", "drop-head", "end", "strip-tail"}
 
 # Placeholder codes of the entity-tagged sentence (see kg/rules/README.md).
@@ -189,7 +189,7 @@ def _compile_rules(path: Path, data: dict, words: dict, *, clutter: bool = False
             compiled = re.compile(expand_macros(raw["pattern"], words))
         except (re.error, KeyError) as exc:
             raise RuleFileError(f"{where}: bad pattern ({exc})") from None
-        options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive") if k in raw))
+        options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive", "org_class") if k in raw))
         rules.append(Rule(rid, emits, compiled, raw["pattern"], path.name, raw.get("why", ""),
                           tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())),
                           options))

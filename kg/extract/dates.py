@@ -84,8 +84,11 @@ def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ru
             year -= 1
         elif rel == "next" and month <= today.month:
             year += 1
-        elif rel == "in" and month > today.month:
-            year -= 1  # "in October", told in March, is the October before
+        elif rel == "in":
+            # "in April" is the April nearest the article: ahead in February, behind in November
+            candidates = [(abs((y * 12 + month) - (today.year * 12 + today.month)), y)
+                          for y in (today.year - 1, today.year, today.year + 1)]
+            year = min(candidates)[1]
         add(m.start(), m.end(), f"{year}-{month:02d}", "xsd:gYearMonth", "date.relative-month-name")
     for m in WEEKDAY.finditer(text, start, end):
         if today is None:

@@ -36,6 +36,11 @@ ORG_HEADS = {
     "Department": "GovernmentOrganization", "Office": "GovernmentOrganization",
 }
 _CAP = r"[A-Z][\w&'’.-]*"
+PLACE_PATTERNS = [
+    ("place.town-of", "City", re.compile(r"\b(?:town|city|village|port|resort|capital) of\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)?)")),
+    ("place.head-word", "Place", re.compile(
+        r"\b((?:[A-Z][\w'-]+\s+){1,2}(?:Atoll|Island|Islands|Peninsula|Province|Region|Oblast|Valley|Mountains|Hills|Sea|Gulf))\b")),
+]
 ORG_PATTERNS = [
     ("org.head-word", re.compile(
         rf"\b((?:{_CAP}\s+){{1,4}}(?:{'|'.join(ORG_HEADS)}))\b(?!\s+of\b)")),
@@ -116,17 +121,25 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
             for m in pattern.finditer(seg):
                 g = 1 if m.group(1) else 2
                 name = m.group(g).rstrip(".,")
+                s = block.start + m.start(g)
                 words = name.split()
                 while words and (words[-1][0].islower() or words[-1] in ("The",)):
                     words.pop()
+                while len(words) > 1 and words[0] in rules.not_names:
+                    s += len(words[0]) + 1  # "His Civic Democratic Party": the party, not "His"
+                    words.pop(0)
                 name = " ".join(words)
                 if len(words) < 1 or name in rules.not_names:
                     continue
-                s = block.start + m.start(g)
                 head = next((ORG_HEADS[w] for w in words if w in ORG_HEADS), None)
                 subtype = head or ("NewsMediaOrganization" if rule_id in ("org.news-agency", "org.publication") else None)
                 raw.append(Hit(s, s + len(name), "Organization", f"new:Organization:{name}", rule_id,
                                (subtype,)))
+        for rule_id, kind, pattern in PLACE_PATTERNS:
+            for m in pattern.finditer(seg):
+                s = block.start + m.start(1)
+                raw.append(Hit(s, s + len(m.group(1)), kind, f"new:{kind}:{m.group(1)}", rule_id))
+    raw = _disambiguate(raw, rules)
     hits = _best(raw)
     hits = _person_patterns(article, hits, rules)
     hits = _best(hits)
@@ -134,6 +147,30 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
     _surnames(article, mentions, rules)
     mentions.hits = _capitals(article, mentions.hits, rules)
     return mentions
+
+
+def _disambiguate(raw: list[Hit], rules: Ruleset) -> list[Hit]:
+    """One surface form, several entries of one kind ("Social Democrats" of Germany and of the
+    Czech Republic): keep the entry whose country the article names most."""
+    countries: dict[str, int] = {}
+    for h in raw:
+        if h.kind in ("Country", "Adj"):
+            countries[h.ref] = countries.get(h.ref, 0) + 1
+    groups: dict[tuple, list[Hit]] = {}
+    for h in raw:
+        groups.setdefault((h.start, h.end, h.kind), []).append(h)
+    out = []
+    for (_, _, kind), hs in groups.items():
+        refs = sorted({h.ref for h in hs})
+        if len(refs) > 1 and kind in ("Organization", "Person", "City", "Place"):
+            def score(ref: str) -> tuple:
+                entry = rules.entries.get(ref[4:]) if ref.startswith("gaz:") else None
+                country = entry.prop("country") or entry.prop("nationality") if entry else None
+                return (countries.get(f"gaz:{country}", 0) if country else 0, ref == refs[0])
+            best = max(refs, key=score)
+            hs = [h for h in hs if h.ref == best][:1]
+        out.extend(hs)
+    return out
 
 
 def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hit]:

@@ -26,6 +26,7 @@ class MeetingDraft:
     unresolved_date: bool = False
     first: int = 0                               # offset of its first trigger
     lead: bool = False
+    unit: int = -1                               # the paragraph it was told in
 
     def date(self) -> tuple[str, str] | None:
         """The most precise date told (a day before a month)."""
@@ -40,7 +41,7 @@ def _trigger_pattern(ctx: Context) -> re.Pattern:
 def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
     rules = ctx.rules
     trig = _trigger_pattern(ctx)
-    named_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.named")
+    named_rules = [r for r in rules.rules["meetings"] if r.id.startswith("meeting.named")]
     modifier_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-modifier")
     in_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-in")
     drafts: list[MeetingDraft] = []
@@ -54,10 +55,13 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
             continue
         ev = lambda rule: ctx.evidence(sentence, rule)  # noqa: E731
         named = []
-        for m in named_rule.pattern.finditer(t.text):
-            org = t.hit(m.group("org"))
-            label = f"{text[org.start:org.end]} {m.group('kind').lower()}"
-            named.append((t.orig(m.start()), MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref)))
+        for named_rule in named_rules:
+            for m in named_rule.pattern.finditer(t.text):
+                org = t.hit(m.group("org"))
+                label = f"{_org_name(ctx, org)} {m.group('kind').lower()}"
+                if not any(d.name == label for _, d in named):
+                    named.append((t.orig(m.start()), MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref,
+                                                                 unit=sentence.unit)))
         people = [h for h in t.items if h.kind == "Person" and not ctx.in_quote(sentence, h.start)]
         dates = [d for d in ctx.dates.get(index, []) if not ctx.in_quote(sentence, d.start)]
         places = []
@@ -81,7 +85,7 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
                 drafts.append(draft)
             continue
         draft = MeetingDraft(_kind(ctx, triggers[0].group(0)), first=triggers[0].start(),
-                             lead=sentence.unit in lead_units)
+                             lead=sentence.unit in lead_units, unit=sentence.unit)
         for p in people:
             draft.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
         for where, rid in places:
@@ -96,6 +100,15 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
     _lead_officials(ctx, merged, officials)
     _article_date(ctx, merged)
     return [d for d in merged if d.attendees or d.name]
+
+
+def _org_name(ctx: Context, org) -> str:
+    """How a named meeting is called: the organizer's short name ("NATO summit")."""
+    if org.ref.startswith("gaz:"):
+        entry = ctx.rules.entries[org.ref[4:]]
+        names = [n for n in (entry.label, *entry.aliases) if n.isupper() and len(n) <= 6]
+        return names[0] if names else entry.label
+    return ctx.article.text[org.start:org.end]
 
 
 def _kind(ctx: Context, word: str) -> str:
@@ -145,7 +158,8 @@ def _merge_within(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
             if d.name and d.name == o.name:
                 target = o
                 break
-            if not d.name and (set(d.attendees) & set(o.attendees)):
+            if not d.name and not o.name and (set(d.attendees) & set(o.attendees) or d.unit == o.unit):
+                # a shared attendee, or the same paragraph: one meeting told in several sentences
                 target = o
                 break
         if target is None:

@@ -137,6 +137,12 @@ def _before(ctx: Context, unit, q: Span, persons: list[Hit], speech: str):
         return None, ""
     verb_at = head_start + m.start()
     before_verb = text[head_start:verb_at]
+    if m.group(0).lower().startswith("according"):
+        # 'According to Bogdan Klich, the Polish defense minister, the government has "..."'
+        after = [p for p in persons if verb_at < p.start <= verb_at + 40]
+        if after:
+            return after[0].ref, "quote.according-to"
+        return None, ""
     cands = [p for p in persons if head_start <= p.start and p.end <= verb_at]
     if cands:
         # the subject: the first person of the clause, or the one right before the verb

@@ -43,6 +43,9 @@ def offices(ctx: Context) -> list[PositionClaim]:
                     claims += _office(ctx, t, m, rule.id)
                 elif rule.emits == "schema:affiliation":
                     person, org = t.hit(m.group("person")), t.hit(m.group("org"))
+                    wanted = rule.option("org_class")
+                    if wanted and _org_class(ctx, org) != wanted:
+                        continue
                     ctx.fact(person.ref, "schema:affiliation", org.ref, t.sentence, rule.id)
                 elif rule.emits == "nkg:successorOf":
                     nxt, prev = t.hit(m.group("next")), t.hit(m.group("prev"))
@@ -77,6 +80,12 @@ def _office(ctx: Context, t, m: re.Match, rule_id: str) -> list[PositionClaim]:
         if of and of.startswith(("gaz:org/", "new:Organization:")) and title.organizational:
             ctx.fact(person.ref, "schema:affiliation", of, t.sentence, "affiliation.from-office")
     return claims
+
+
+def _org_class(ctx: Context, org: Hit) -> str | None:
+    if org.ref.startswith("gaz:"):
+        return ctx.rules.entries[org.ref[4:]].subtype
+    return org.data[0] if org.data else None
 
 
 def _negated(text: str, trigger_start: int, rules) -> bool:
@@ -123,10 +132,36 @@ def stances(ctx: Context) -> None:
                 elif rule.option("default_target") == "sentence":
                     inside = [h for h in t.items if h.kind in ("DefenseSystem", "Site")]
                     targets = [inside[0].ref] if inside else []
-                for target in dict.fromkeys(x for x in targets if x):
-                    if target != actor.ref:
-                        ctx.fact(actor.ref, rule.emits, target, t.sentence, rule.id)
+                elif rule.option("default_target") == "previous":
+                    targets = _previous_target(ctx, t, t.orig(m.start("actor")))
+                    if targets and targets[0].startswith("site:"):
+                        targets += [system] if system else []
+                for who in _coordinated(t, m.start("actor"), actor):
+                    for target in dict.fromkeys(x for x in targets if x):
+                        if target != who.ref:
+                            ctx.fact(who.ref, rule.emits, target, t.sentence, rule.id)
                 del trigger_at
+
+
+def _coordinated(t, actor_at: int, actor: Hit) -> list[Hit]:
+    """The actor and those coordinated before it: 'the Social Democrats and the Communists'."""
+    before = t.text[:actor_at]
+    m = re.search(r"((?:<[PCO]\d+>\s*,\s*(?:the\s+)?)*<[PCO]\d+>)\s*,?\s+and\s+(?:the\s+)?$", before)
+    if not m:
+        return [actor]
+    return [t.hit(p) for p in re.findall(r"<[PCO]\d+>", m.group(1))] + [actor]
+
+
+def _previous_target(ctx: Context, t, before: int) -> list[str]:
+    """The last facility or system named before `before`, in this sentence or the one before."""
+    index = ctx.tagged.index(t)
+    for tagged in (t, ctx.tagged[index - 1] if index else None):
+        if tagged is None:
+            continue
+        found = [h for h in tagged.items if h.kind in ("Site", "DefenseSystem") and h.end <= before]
+        if found:
+            return [found[-1].ref]
+    return []
 
 
 def _trigger_start(text: str, m: re.Match) -> int:
@@ -152,10 +187,38 @@ def sites(ctx: Context) -> list[Hit]:
                     continue
                 start = t.orig(m.start("head"))
                 end = where.end
-                ref = f"site:{kind}|{where.ref}"
-                found.append(Hit(start, end, "Site", ref, rule.id, (kind, where.ref)))
-                ctx.fact(ref, "schema:containedInPlace", _country_of(ctx, where), t.sentence, rule.id)
-    return found
+                country = _country_of(ctx, where)
+                # one facility per kind and country: "the radar in Brdy" is the Czech radar
+                ref = f"site:{kind}|{country}"
+                found.append(Hit(start, end, "Site", ref, rule.id, (kind, country)))
+                ctx.fact(ref, "schema:containedInPlace", country, t.sentence, rule.id)
+    return found + _site_anaphors(ctx, found)
+
+
+def _site_anaphors(ctx: Context, found: list[Hit]) -> list[Hit]:
+    """'the radar', 'this interceptor base': the article's one facility of that kind."""
+    by_kind: dict[str, set[str]] = {}
+    for h in found:
+        by_kind.setdefault(h.data[0], set()).add(h.ref)
+    if not by_kind:
+        return []
+    heads = sorted(ctx.rules.site_heads, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:the|this|that)\s+(" + "|".join(re.escape(h) for h in heads) + r")\b(?!\s+(?:in|at|near)\b)",
+                         re.IGNORECASE)
+    text = ctx.article.text
+    taken = [(h.start, h.end) for h in ctx.hits] + [(h.start, h.end) for h in found]
+    out = []
+    for block in ctx.article.blocks:
+        for m in pattern.finditer(text, block.start, block.end):
+            kind = ctx.rules.site_heads.get(m.group(1).lower()) or next(
+                (k for h, k in ctx.rules.site_heads.items() if h.lower() == m.group(1).lower()), None)
+            refs = by_kind.get(kind, set())
+            if len(refs) != 1 or any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            (ref,) = refs
+            country = ref.split("|", 1)[1]
+            out.append(Hit(m.start(), m.end(), "Site", ref, "site.anaphor", (kind, country)))
+    return out
 
 
 def _country_of(ctx: Context, where: Hit) -> str:
