@@ -89,10 +89,14 @@ def generate() -> str:
         city = best[slug]
         country = countries.get(city["iso"], {}).get("name", "")
         country_id = _toml_str("country/" + _slug(country)) if country else '""'
+        aliases = []
+        if city["name"].startswith("Saint "):
+            aliases.append("St. " + city["name"][len("Saint "):])  # how English news writes it
         lines += [
             "[[city]]",
             f"id = {_toml_str('city/' + slug)}",
             f"name = {_toml_str(city['name'])}",
+            f"aliases = [{', '.join(_toml_str(a) for a in aliases)}]",
             f"country = {country_id}",
             f"capital = {'true' if city['capital'] else 'false'}",
             "",

@@ -141,7 +141,8 @@ def parse_article(text: str, article_id: str, source: str, rules: Ruleset) -> Ar
     headline_span = title_segment or _last_title_like(text, candidates)
     headline = text[headline_span.start:headline_span.end].strip() if headline_span else None
     # the rest of the header (captions, decks) is still read; a repeated headline is not
-    others = [c for c in candidates if c != headline_span and text[c.start:c.end].strip() != headline]
+    others = [c for c in candidates if c != headline_span and text[c.start:c.end].strip() != headline
+              and not (headline_span and c.start < headline_span.start and len(text[c.start:c.end].split()) <= 2)]
     body = sorted({*body, *others, *([headline_span] if headline_span else [])}, key=lambda s: s.start)
     return Article(article_id, source, text, tuple(body), headline, headline_span, date, publisher)
 

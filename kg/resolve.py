@@ -75,6 +75,9 @@ def resolve(extractions: list[Extraction], rules: Ruleset) -> Resolved:
         for f in x.facts:
             s = ids.get(f.subject, f.subject)
             o = f.object if f.datatype else ids.get(f.object, f.object)
+            for end in (s, o):
+                if end in entities and entities[end].kind == "Proposal":
+                    mentions.add((aid, end))  # proposals are read from statements, not names
             if s not in entities and not s.startswith("meeting:"):
                 continue
             if not f.datatype and o not in entities:

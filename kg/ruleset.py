@@ -311,7 +311,8 @@ def _load_gazetteer(folder: Path) -> dict:
         if c.get("capital"):
             capital_names[c["capital"]] = c["id"]
     for c in generated.get("city", []):
-        add(GazEntry(c["id"], "City", c["name"], props=(("country", c.get("country", "")),)), gen_path)
+        add(GazEntry(c["id"], "City", c["name"], tuple(c.get("aliases", ())),
+                     props=(("country", c.get("country", "")),)), gen_path)
         if c.get("capital") and capital_names.get(c["name"]) == c.get("country"):
             capitals[c["name"]] = c["country"]
     for s in generated.get("state", []):
@@ -333,6 +334,11 @@ def _load_gazetteer(folder: Path) -> dict:
         entries[c["id"]] = GazEntry(c["id"], "Country", label, aliases, props=tuple(sorted(props.items())))
         for d in c.get("demonyms", []):
             demonyms[d] = c["id"]
+    generated_country_by_name = {e.label: e.id for e in entries.values() if e.kind == "Country"}
+    for p in _load_toml(folder / "places.toml").get("place", []):
+        # a curated place wins over a generated country of that name ("the Serbian province of Kosovo")
+        if p.get("name") in generated_country_by_name and p.get("overrides_country", True):
+            del entries[generated_country_by_name[p["name"]]]
     for stem, kind, key in (("cities", "City", "city"), ("places", "Place", "place"),
                             ("organizations", "Organization", "organization"),
                             ("people", "Person", "person")):

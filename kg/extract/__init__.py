@@ -92,7 +92,7 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         records[ref] = EntityRecord(ref, "Meeting", d.name or d.kind, (), d.kind, tuple(mprops))
         for person, ev in sorted(d.attendees.items()):
             facts.append(_fact(ref, "schema:attendee", person, ev))
-        for where, (_, ev, _) in sorted(d.locations.items()):
+        for where, (_, ev, _, _) in sorted(d.locations.items()):
             if where == best:
                 facts.append(_fact(ref, "schema:location", where, ev))
         if date:

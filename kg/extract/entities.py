@@ -46,6 +46,7 @@ ORG_PATTERNS = [
         rf"\b((?:{_CAP}\s+){{1,4}}(?:{'|'.join(ORG_HEADS)}))\b(?!\s+of\b)")),
     ("org.of-phrase", re.compile(
         rf"\b((?:{'|'.join(ORG_HEADS)})\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and|of|for|on|the|{_CAP})){{0,6}})")),
+    ("org.embassy", re.compile(r"\b((?:[A-Z][\w.]*\s+)?[Ee]mbassy(?:\s+in\s+[A-Z][\w-]+)?)")),
     ("org.news-agency", re.compile(r"\bnews agency\s+([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)|\b([A-Z][\w-]+)\s+news agency\b")),
     ("org.publication", re.compile(
         rf"\bthe\s+(?:journal|newspaper|magazine|daily|weekly|monthly|broadcaster|think[- ]tank)\s+({_CAP}(?:\s+(?:in|of|the|and|{_CAP})){{0,5}})")),
@@ -122,6 +123,10 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
                 g = 1 if m.group(1) else 2
                 name = m.group(g).rstrip(".,")
                 s = block.start + m.start(g)
+                owner = re.match(r".*(?:'s|’s)\s+", name)
+                if owner:
+                    s += owner.end()  # "Washington's Georgetown University": the possessor is not the name
+                    name = name[owner.end():]
                 words = name.split()
                 while words and (words[-1][0].islower() or words[-1] in ("The",)):
                     words.pop()
@@ -132,6 +137,8 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
                 if len(words) < 1 or name in rules.not_names:
                     continue
                 head = next((ORG_HEADS[w] for w in words if w in ORG_HEADS), None)
+                if rule_id == "org.embassy":
+                    head = "GovernmentOrganization"
                 subtype = head or ("NewsMediaOrganization" if rule_id in ("org.news-agency", "org.publication") else None)
                 raw.append(Hit(s, s + len(name), "Organization", f"new:Organization:{name}", rule_id,
                                (subtype,)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kg.extract.context import Context
 from kg.model import Evidence
 
+CLAUSE_BREAK = re.compile(r"\b(?:that|which|who|because|while|but|to [a-z]+)\b|[;:]")
 PLACE_RANK = {"City": 4, "Site": 3, "Place": 2, "Country": 1}
 
 
@@ -54,50 +55,64 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
         if not triggers:
             continue
         ev = lambda rule: ctx.evidence(sentence, rule)  # noqa: E731
-        named = []
+        here: list[tuple[int, MeetingDraft]] = []       # (trigger offset, draft)
+        named_spans = []
         for named_rule in named_rules:
             for m in named_rule.pattern.finditer(t.text):
                 org = t.hit(m.group("org"))
                 label = f"{_org_name(ctx, org)} {m.group('kind').lower()}"
-                if not any(d.name == label for _, d in named):
-                    named.append((t.orig(m.start()), MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref,
-                                                                 unit=sentence.unit)))
+                s, e = t.orig(m.start("kind")), t.orig(m.start("kind")) + len(m.group("kind"))
+                named_spans.append((t.orig(m.start()), e))
+                if not any(d.name_ref == org.ref for _, d in here):
+                    here.append((s, MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref, first=s,
+                                                 unit=sentence.unit)))
+        loose = [tr for tr in triggers if not any(a <= tr.start() < b for a, b in named_spans)]
+        if loose:
+            here.append((loose[0].start(), MeetingDraft(_kind(ctx, loose[0].group(0)), first=loose[0].start(),
+                                                        lead=sentence.unit in lead_units, unit=sentence.unit)))
+        anchors = [(tr.start(), tr.end(), d) for tr in loose for _, d in here if d.name is None] + \
+                  [(s, s + 1, d) for s, d in here if d.name is not None]
+
+        def nearest(pos: int, window: int = 60):
+            """The meeting whose trigger is nearest before `pos` (or just after it), in one clause."""
+            best = None
+            for a, b, d in anchors:
+                gap = pos - b if pos >= b else (a - pos) * 3   # prefer a trigger before the place
+                between = text[min(b, pos):max(a, pos)]
+                if CLAUSE_BREAK.search(between):
+                    continue  # "...told a news conference that America will deploy ... in Europe"
+                if gap <= window and (best is None or gap < best[0]):
+                    best = (gap, d)
+            return best[1] if best else None
+
         people = [h for h in t.items if h.kind == "Person" and not ctx.in_quote(sentence, h.start)]
-        dates = [d for d in ctx.dates.get(index, []) if not ctx.in_quote(sentence, d.start)]
-        places = []
-        for rule in (modifier_rule, in_rule):
-            for m in rule.pattern.finditer(t.text):
-                where = t.hit(m.group("where"))
-                if not ctx.in_quote(sentence, where.start):
-                    places.append((where, rule.id))
-        if named:
-            for pos, draft in named:
-                draft.first = pos
-                for d in dates:
-                    _add_date(draft, d, ev)
-                for where, rid in places:
-                    if where.kind == "Country" and "in" not in rid:
-                        continue
-                    _add_place(draft, where, ev(rid))
-                # people named beside a summit ("At the G8 summit, Putin suggested") attend it
-                for p in people:
-                    draft.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
-                drafts.append(draft)
-            continue
-        draft = MeetingDraft(_kind(ctx, triggers[0].group(0)), first=triggers[0].start(),
-                             lead=sentence.unit in lead_units, unit=sentence.unit)
         for p in people:
-            draft.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
-        for where, rid in places:
-            _add_place(draft, where, ev(rid))
-        for d in dates:
-            _add_date(draft, d, ev)
-        if draft.unresolved_date and not draft.dates:
-            continue  # "they had held talks last October" with no article date: not guessed
-        if draft.attendees or draft.locations:
-            drafts.append(draft)
+            # each person attends the meeting whose trigger is nearest in the sentence
+            d = min(anchors, key=lambda a: (min(abs(p.start - a[1]), abs(a[0] - p.end)), a[0]))[2]
+            d.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
+        for m in modifier_rule.pattern.finditer(t.text):
+            where = t.hit(m.group("where"))
+            d = nearest(t.orig(m.start("kind")), window=5)
+            if d is not None and not ctx.in_quote(sentence, where.start):
+                _add_place(d, where, ev(modifier_rule.id), where.start)
+        for m in in_rule.pattern.finditer(t.text):
+            where = t.hit(m.group("where"))
+            d = nearest(where.start)
+            if d is not None and not ctx.in_quote(sentence, where.start):
+                _add_place(d, where, ev(in_rule.id), where.start)
+        for date in ctx.dates.get(index, []):
+            if ctx.in_quote(sentence, date.start):
+                continue
+            d = nearest(date.start, window=120)
+            if d is not None:
+                _add_date(d, date, ev)
+        for _, d in here:
+            if d.unresolved_date and not d.dates and d.name is None:
+                continue  # "they had held talks last October" with no article date: not guessed
+            drafts.append(d)
     merged = _merge_within(drafts)
     _lead_officials(ctx, merged, officials)
+    _dateline_place(ctx, merged)
     _article_date(ctx, merged)
     return [d for d in merged if d.attendees or d.name]
 
@@ -115,8 +130,8 @@ def _kind(ctx: Context, word: str) -> str:
     return ctx.rules.meeting_triggers.get(word.lower(), "meeting")
 
 
-def _add_place(draft: MeetingDraft, where, evidence: Evidence) -> None:
-    draft.locations.setdefault(where.ref, (PLACE_RANK.get(where.kind, 0), evidence, where.kind))
+def _add_place(draft: MeetingDraft, where, evidence: Evidence, at: int = 0) -> None:
+    draft.locations.setdefault(where.ref, (PLACE_RANK.get(where.kind, 0), evidence, where.kind, at))
 
 
 def _add_date(draft: MeetingDraft, d, ev) -> None:
@@ -127,7 +142,7 @@ def _add_date(draft: MeetingDraft, d, ev) -> None:
 
 
 def _compatible(a: MeetingDraft, b: MeetingDraft) -> bool:
-    if (a.name or b.name) and a.name != b.name:
+    if (a.name or b.name) and a.name_ref != b.name_ref:
         return False
     if a.dates and b.dates and not any(x.startswith(y) or y.startswith(x)
                                        for x, _ in a.dates for y, _ in b.dates):
@@ -139,9 +154,10 @@ def _compatible(a: MeetingDraft, b: MeetingDraft) -> bool:
 
 
 def _best_place(d: MeetingDraft) -> str | None:
+    """The most specific place told; among equals, the first told."""
     if not d.locations:
         return None
-    return max(sorted(d.locations), key=lambda r: d.locations[r][0])
+    return min(d.locations, key=lambda r: (-d.locations[r][0], d.locations[r][3], r))
 
 
 def _rank(d: MeetingDraft, ref: str) -> int:
@@ -155,11 +171,13 @@ def _merge_within(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
         for o in out:
             if not _compatible(o, d):
                 continue
-            if d.name and d.name == o.name:
-                target = o
+            if d.name and d.name_ref == o.name_ref:
+                target = o          # "the G8 meeting" and "the Group of Eight summit"
                 break
-            if not d.name and not o.name and (set(d.attendees) & set(o.attendees) or d.unit == o.unit):
-                # a shared attendee, or the same paragraph: one meeting told in several sentences
+            if not d.name and not o.name and (set(d.attendees) & set(o.attendees) or d.unit == o.unit
+                                              or not d.attendees or not o.attendees):
+                # a shared attendee, the same paragraph, or "the talks" with nobody named:
+                # one meeting told in several sentences
                 target = o
                 break
         if target is None:
@@ -187,6 +205,17 @@ def _lead_officials(ctx: Context, drafts: list[MeetingDraft], titled: set[str]) 
         for h in t.items:
             if h.kind == "Person" and h.ref in titled and not ctx.in_quote(t.sentence, h.start):
                 lead.attendees.setdefault(h.ref, ctx.evidence(t.sentence, "meeting.lead-officials"))
+
+
+def _dateline_place(ctx: Context, drafts: list[MeetingDraft]) -> None:
+    """'MOSCOW — ...': the lead meeting took place where the story was filed, if nothing says else."""
+    lead = next((d for d in drafts if d.lead and not d.name), None)
+    dateline = next((h for h in ctx.hits if h.rule == "place.dateline"), None)
+    if lead is None or dateline is None or lead.locations:
+        return
+    s = next((s for s in ctx.sentences if s.start <= dateline.start < s.end), None)
+    if s is not None:
+        _add_place(lead, dateline, ctx.evidence(s, "meeting.location-dateline"), dateline.start)
 
 
 def _article_date(ctx: Context, drafts: list[MeetingDraft]) -> None:

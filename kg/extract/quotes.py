@@ -75,7 +75,22 @@ def _person_at(persons: list[Hit], start: int, end: int) -> Hit | None:
 
 
 def _pronoun_speaker(ctx: Context, pronoun: str, before: int, persons: list[Hit]) -> str | None:
+    """'he said': the subject of the nearest sentence before that names a person of that gender,
+    that is its first person outside quotation marks ("Medvedev said Bush and Putin...")."""
     gender = ctx.rules.pronouns.get(pronoun)
+    for sentence in reversed([s for s in ctx.sentences if s.start < before]):
+        inside = [p for p in persons if sentence.start <= p.start < min(sentence.end, before)
+                  and not _in_any_quote(ctx, p.start)]
+        if not inside:
+            continue
+        first = inside[0]
+        g = ctx.mentions.gender.get(first.ref)
+        if g is None and not first.ref.startswith("gaz:"):
+            name = first.ref.split(":", 2)[2]
+            g = ctx.rules.gender_of_first_name(name.split()[0]) if len(name.split()) > 1 else None
+        if g == gender or g is None:
+            return first.ref
+        break
     for h in reversed([p for p in persons if p.end <= before]):
         g = ctx.mentions.gender.get(h.ref)
         if g is None and not h.ref.startswith("gaz:"):

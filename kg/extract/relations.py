@@ -57,6 +57,8 @@ def offices(ctx: Context) -> list[PositionClaim]:
 def _office(ctx: Context, t, m: re.Match, rule_id: str) -> list[PositionClaim]:
     title_hit = t.hit(m.group("title"))
     title, plural = title_hit.data
+    if plural and rule_id != "office.title-before-name":
+        return []  # "Solberg, NATO defence ministers will..." names no office of Solberg
     persons = [t.hit(m.group("person"))]
     if plural:
         # "Presidents Vladimir Putin and George W. Bush": the title covers the whole list
