@@ -84,7 +84,7 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         date = d.date()
         mprops = [("meetingKind", d.kind), ("first", str(d.first))]
         if d.name:
-            mprops += [("name", d.name), ("organizer", d.name_ref or "")]
+            mprops += [("name", d.name), ("organizer", d.name_ref or ""), ("named_rule", d.rule or "")]
         if best:
             mprops.append(("location", best))
         if date:

@@ -28,6 +28,7 @@ class MeetingDraft:
     first: int = 0                               # offset of its first trigger
     lead: bool = False
     unit: int = -1                               # the paragraph it was told in
+    rule: str | None = None                      # the rule that named it
 
     def date(self) -> tuple[str, str] | None:
         """The most precise date told (a day before a month)."""
@@ -65,7 +66,7 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
                 named_spans.append((t.orig(m.start()), e))
                 if not any(d.name_ref == org.ref for _, d in here):
                     here.append((s, MeetingDraft(_kind(ctx, m.group("kind")), label, org.ref, first=s,
-                                                 unit=sentence.unit)))
+                                                 unit=sentence.unit, rule=named_rule.id)))
         loose = [tr for tr in triggers if not any(a <= tr.start() < b for a, b in named_spans)]
         if loose:
             here.append((loose[0].start(), MeetingDraft(_kind(ctx, loose[0].group(0)), first=loose[0].start(),
@@ -136,7 +137,10 @@ def _add_place(draft: MeetingDraft, where, evidence: Evidence, at: int = 0) -> N
 
 def _add_date(draft: MeetingDraft, d, ev) -> None:
     if d.value is None:
-        draft.unresolved_date = True
+        # "they had held talks last October": a meeting recalled from another time, which an
+        # undated article cannot place; a weekday ("on Monday") is still this article's meeting
+        if d.rule in ("date.relative-month-name", "date.relative-month", "date.month-year"):
+            draft.unresolved_date = True
     else:
         draft.dates.setdefault((d.value, d.datatype), ev(d.rule.replace("date.", "meeting.date-")))
 
