@@ -19,7 +19,7 @@ MIN_CITY_POPULATION = 500_000
 # City names that are ordinary English words or common given names in news prose: as
 # gazetteer entries they would turn "Mobile phones" or "Victoria said" into cities.
 CITY_STOPLIST = {
-    "Mobile", "Reading", "Nice", "Bath", "Split", "Male", "Of", "Bar", "Batman", "Sale",
+    "Mobile", "Reading", "Bath", "Split", "Male", "Of", "Bar", "Batman", "Sale",
     "Victoria", "Florence", "Jackson", "Lincoln", "Hamilton", "Columbus", "Aurora", "Mesa",
     "Independence", "Concord", "Providence", "Salem", "Surprise", "Mandalay", "Mercedes",
     "George", "Kingston", "Douglas", "Georgetown", "Santiago", "Rio", "Tripoli", "Cork",

@@ -32,7 +32,11 @@ HEADER_DATE = re.compile(
     rf"|(?P<dmy>\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}})"
     r"|(?P<dotted>\b\d{1,2}\.\d{1,2}\.\d{4}\b)"
     r"|(?P<iso>\b\d{4}-\d{2}-\d{2}\b)")
+# words around a dateline: "Page last updated at 17:21 GMT, Wednesday, 5 November 2008"
+_DATE_PREFIX = re.compile(r"(?i)^\s*(?:page\s+)?(?:last\s+)?(?:updated|published|posted|modified)(?:\s+(?:on|at))?\s*"
+                          r"(?:\d{1,2}:\d{2}\s*(?:GMT|UTC|CET|MSK|[AP]M)?)?[,\s]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?[,\s]*")
 _TIME = r"(?:\s*,?\s*\d{1,2}:\d{2}(?:\s*(?:[AaPp]\.?[Mm]\.?|GMT|UTC|CET|MSK))?)?"
+_LETTER = re.compile(r"[^\W\d_]")
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
 
 
@@ -70,13 +74,18 @@ def decode_article_bytes(path: Path, data: bytes) -> str:
         raise ArticleError(f"{path}: too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
     if not data.strip():
         raise ArticleError(f"{path}: empty file")
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):
+            raise ArticleError(f"{path}: {name} text, not UTF-8 (convert it: iconv -f {name} -t UTF-8)")
     if b"\x00" in data[:8192]:
         raise ArticleError(f"{path}: binary file (NUL bytes), not a text article")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ArticleError(f"{path}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    if sum(1 for c in text[:8192] if c.isalpha()) < 20:
+    # letters anywhere count: a page may open with a long run of punctuation or quotation marks
+    if sum(1 for _ in zip(range(20), _LETTER.finditer(text))) < 20:
         raise ArticleError(f"{path}: no text to read (fewer than 20 letters)")
     return text
 
@@ -84,6 +93,9 @@ def decode_article_bytes(path: Path, data: bytes) -> str:
 def read_article(path: Path, rules: Ruleset, article_id: str | None = None) -> Article:
     """Read one article file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # say so without reading a file we will not use
+            raise ArticleError(f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
@@ -95,28 +107,33 @@ def parse_article(text: str, article_id: str, source: str, rules: Ruleset) -> Ar
     """Split a page's text into the article's own lines and read its header."""
     lines = _lines(text)
     kept: list[Span] = []
-    header: list[Span] = []       # lines before the first paragraph, clutter removed
+    header: set[Span] = set()     # lines before the first paragraph, clutter removed (a set:
+    # a page of thousands of short lines must not cost a list search per line)
     seen_paragraph = False
+    # each rule's options read once, not once per line (a page may have 100,000 lines)
+    clutter = [(rule.pattern, rule.option("action"), rule.option("min_count", 1)) for rule in rules.clutter]
     for start, end in lines:
         line = text[start:end]
         if not line.strip():
             continue
-        verdict, end = _judge(line, start, end, rules, seen_paragraph)
+        verdict, end = _judge(line, start, end, clutter, seen_paragraph)
         if verdict == "end":
             break
         if verdict == "drop":
             continue
         if not seen_paragraph and not _is_paragraph(line):
-            header.append(Span(start, end))
+            header.add(Span(start, end))
         else:
             seen_paragraph = True
         kept.append(Span(start, end))
 
     publisher = _publisher(text, rules)
-    publisher_names = {name for _, name, _ in rules.publishers}
+    publisher_names = {n for pid, name, _ in rules.publishers
+                       for n in (name, *(rules.entries[pid].aliases if pid in rules.entries else ()))}
     date = None
     candidates: list[Span] = []     # header lines that may be the headline
     title_segment: Span | None = None
+    title_lines: list[str] = []
     body: list[Span] = []
     for span in kept:
         line = text[span.start:span.end]
@@ -129,30 +146,46 @@ def parse_article(text: str, article_id: str, source: str, rules: Ruleset) -> Ar
         if found and date is None:
             date = found
         if " | " in line:
-            # "Headline | Section | Outlet | 06.04.2008": the first item is the headline
+            # "Headline | Section | Outlet | 06.04.2008": the first item may be the headline
             segment = line.split(" | ")[0]
             start = span.start + len(segment) - len(segment.lstrip())
             title_segment = title_segment or Span(start, span.start + len(segment.rstrip()))
+            title_lines.append(line)
             continue
-        if found and len(HEADER_DATE.sub("", line).strip(" |,-").split()) <= 3:
+        if found and len(_DATE_PREFIX.sub("", HEADER_DATE.sub("", line)).strip(" |,-").split()) <= 3:
             continue
         candidates.append(span)
-    # the headline is the last title-like line before the text: mastheads and menus come first
-    headline_span = title_segment or _last_title_like(text, candidates)
+    # the headline is the last title-like line before the text (mastheads and menus come
+    # first); a page title line ("Headline | Section | DW") stands in when there is none
+    headline_span = (_matching_title_segment(text, candidates, title_lines)
+                     or _last_title_like(text, candidates, strict=True) or title_segment
+                     or _last_title_like(text, candidates))
     headline = text[headline_span.start:headline_span.end].strip() if headline_span else None
     # the rest of the header (captions, decks) is still read; a repeated headline is not
-    others = [c for c in candidates if c != headline_span and text[c.start:c.end].strip() != headline
+    others = [c for c in candidates if c != headline_span
+              and not (headline and text[c.start:c.end].strip().startswith(headline))
               and not (headline_span and c.start < headline_span.start and len(text[c.start:c.end].split()) <= 2)]
     body = sorted({*body, *others, *([headline_span] if headline_span else [])}, key=lambda s: s.start)
     return Article(article_id, source, text, tuple(body), headline, headline_span, date, publisher)
 
 
-def _last_title_like(text: str, candidates: list[Span]) -> Span | None:
-    """The last header line of 3 or more words that does not read like a menu or masthead."""
-    titled = [c for c in candidates if len(text[c.start:c.end].split()) >= 3
+def _matching_title_segment(text: str, candidates: list[Span], title_lines: list[str]) -> Span | None:
+    """The header line that the page's title line repeats: "BBC NEWS | Europe | <headline>"."""
+    segments = {" ".join(seg.split()).casefold() for line in title_lines for seg in line.split("|")}
+    for c in candidates:
+        if " ".join(text[c.start:c.end].split()).casefold() in segments:
+            return c
+    return None
+
+
+def _last_title_like(text: str, candidates: list[Span], strict: bool = False) -> Span | None:
+    """The last header line of 3 to 16 words that does not read like a menu, masthead or deck."""
+    titled = [c for c in candidates if 3 <= len(text[c.start:c.end].split()) <= 16
               and not re.search(r"[/>|]", text[c.start:c.end])]
     if titled:
         return titled[-1]
+    if strict:
+        return None
     return candidates[-1] if candidates else None
 
 
@@ -172,21 +205,22 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _judge(line: str, start: int, end: int, rules: Ruleset, seen_paragraph: bool) -> tuple[str, int]:
-    """'keep', 'drop' or 'end' for one line, and the line's end after stripping tails."""
-    for rule in rules.clutter:
-        action = rule.option("action")
-        min_count = rule.option("min_count", 1)
+def _judge(line: str, start: int, end: int, clutter: list[tuple[re.Pattern, str, int]],
+           seen_paragraph: bool) -> tuple[str, int]:
+    """'keep', 'drop' or 'end' for one line, and the line's end after stripping tails.
+
+    `clutter`: (pattern, action, min_count) of each rule of clutter.toml, in file order."""
+    for pattern, action, min_count in clutter:
         text = line[: end - start]
         if action == "strip-tail":
-            m = rule.pattern.search(text)
+            m = pattern.search(text)
             if m and m.start() > 0:
                 end = start + len(text[: m.start()].rstrip())
             continue
         if min_count > 1:
-            hit = sum(1 for _ in zip(range(min_count), rule.pattern.finditer(text))) >= min_count
+            hit = sum(1 for _ in zip(range(min_count), pattern.finditer(text))) >= min_count
         else:
-            hit = rule.pattern.search(text) is not None
+            hit = pattern.search(text) is not None
         if not hit:
             continue
         if action == "drop" or (action == "drop-head" and not seen_paragraph):
@@ -201,7 +235,10 @@ def _header_date(line: str) -> dt.date | None:
     m = HEADER_DATE.search(line)
     if not m:
         return None
-    rest = (line[: m.start()] + line[m.end():]).strip()
+    rest = _DATE_PREFIX.sub("", (line[: m.start()] + line[m.end():]).strip()).strip()
+    # what may stand beside a dateline: a site's name, a weekday, a time, a time zone
+    rest = re.sub(r"\b[\w-]+\.(?:com|co\.uk|org|net|de|ru)\b,?|\b\d{1,2}[.:]\d{2}\b|\b(?:[AP]M|GMT|BST|CET|CEST|EDT|EST|UTC|MSK)\b|"
+                  r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|[,|]", " ", rest)
     if " | " not in line and len(re.sub(rf"^{_WEEKDAY}|{_TIME}$", "", rest).split()) > 3:
         return None  # a sentence that happens to hold a date is not a dateline
     raw = m.group(0)

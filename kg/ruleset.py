@@ -27,7 +27,7 @@ KNOWN_EMITS = {
     "schema:attendee", "schema:location", "rdfs:label", "schema:startDate",
 }
 RULE_KEYS = {"id", "emits", "pattern", "why", "examples", "counter_examples",
-             "default_target", "action", "min_count", "known_or_passive", "org_class"}
+             "default_target", "action", "min_count", "known_or_passive", "org_class", "known_only"}
 CLUTTER_ACTIONS = {"drop", "drop-head", "end", "strip-tail"}
 
 # Placeholder codes of the entity-tagged sentence (see kg/rules/README.md).
@@ -137,6 +137,8 @@ class Ruleset:
 def _load_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:
@@ -144,10 +146,13 @@ def _load_toml(path: Path) -> dict:
 
 
 def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    return 0
+    return (_lines_of(path, needle) or [0])[0]
+
+
+def _lines_of(path: Path, needle: str) -> list[int]:
+    """Numbers of the lines of `path` that hold `needle` (for messages; [] if none)."""
+    return [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if needle in line]
 
 
 def expand_macros(pattern: str, words: dict[str, tuple[str, ...]]) -> str:
@@ -189,7 +194,7 @@ def _compile_rules(path: Path, data: dict, words: dict, *, clutter: bool = False
             compiled = re.compile(expand_macros(raw["pattern"], words))
         except (re.error, KeyError) as exc:
             raise RuleFileError(f"{where}: bad pattern ({exc})") from None
-        options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive", "org_class") if k in raw))
+        options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive", "org_class", "known_only") if k in raw))
         rules.append(Rule(rid, emits, compiled, raw["pattern"], path.name, raw.get("why", ""),
                           tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())),
                           options))
@@ -245,7 +250,10 @@ def _load_cached(folder_name: str, digest: str) -> Ruleset:
     seen: dict[str, str] = {}
     for rule in [*clutter, *(r for family in rules.values() for r in family)]:
         if rule.id in seen:
-            raise RuleFileError(f"{rule.file}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
+            path = folder / rule.file
+            lines = _lines_of(path, f'id = "{rule.id}"')
+            line = lines[1] if rule.file == seen[rule.id] and len(lines) > 1 else (lines or [0])[0]
+            raise RuleFileError(f"{path}:{line}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
         seen[rule.id] = rule.file
 
     titles_path, titles_data = files["titles"]
@@ -261,7 +269,7 @@ def _load_cached(folder_name: str, digest: str) -> Ruleset:
     alts = sorted(titles, key=len, reverse=True)
     title_pattern = re.compile(
         r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")s?"
-        r"(?P<qual>\s+(?:of|for)\s+(?:[A-Z]?[a-z]+)(?:\s+(?:[a-z]+))?)?(?![\w-])",
+        r"(?P<qual>\s+(?-i:of|for)\s+(?-i:(?!the\b|a\b|an\b)[A-Z]?[a-z]+)(?:\s+(?-i:(?!the\b)[a-z]+))?)?(?![\w-])",
         re.IGNORECASE)
 
     names = files["names"][1]
@@ -348,6 +356,11 @@ def _load_gazetteer(folder: Path) -> dict:
             props = {k: v for k, v in e.items() if k not in ("id", "name", "aliases", "class", "fold_case")}
             props = {k: (tuple(tuple(sorted(o.items())) for o in v) if k == "offices" else v)
                      for k, v in props.items()}
+            old = entries.get(e["id"])
+            if old is not None and old.kind == kind and kind in ("City", "Place"):
+                # a curated entry for a generated place adds names, it does not replace it
+                props = {**dict(old.props), **props}
+                e = {**e, "aliases": [*old.aliases, *e.get("aliases", ())]}
             add(GazEntry(e["id"], kind, e["name"], tuple(e.get("aliases", ())), e.get("class"),
                          tuple(sorted(props.items()))), path, folded=e.get("fold_case", False))
             if kind == "Person":

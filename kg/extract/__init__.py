@@ -35,9 +35,9 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
     positions = relations.offices(ctx)
     positions += roles.role_descriptions(ctx)
+    relations.proposals(ctx)
     relations.stances(ctx)
     relations.site_parts(ctx)
-    relations.proposals(ctx)
     officials = {c.person for c in positions
                  if any(t.role == c.title and t.government for t in rules.titles.values())}
     drafts = meetings_mod.meetings(ctx, officials)

@@ -20,6 +20,7 @@ PRIORITY = {"Organization": 7, "Person": 6, "DefenseSystem": 6, "Country": 5, "C
             "Site": 8, "Place": 3, "Adj": 2, "Title": 1, "Date": 0}
 LOCATIVE = {"in", "at", "to", "from", "near", "into", "outside", "visit", "visited", "visiting",
             "via", "toward", "towards", "around", "across", "inside", "left", "reached", "arrived"}
+DETERMINERS = {"The", "A", "An", "His", "Her", "Its", "Their", "Our", "My", "Your", "This", "That", "These", "Those"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _HEADING_WORD = re.compile(r"\b[a-z]{4,}\b")
@@ -38,6 +39,9 @@ ORG_HEADS = {
 _CAP = r"[A-Z][\w&'’.-]*"
 PLACE_PATTERNS = [
     ("place.town-of", "City", re.compile(r"\b(?:town|city|village|port|resort|capital) of\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)?)")),
+    ("place.direction-of", "City", re.compile(
+        r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?),\s+(?:some\s+)?(?:\d+\s+(?:km|kilometres|kilometers|miles)\s+)?"
+        r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)\s+of\s+[A-Z]")),
     ("place.head-word", "Place", re.compile(
         r"\b((?:[A-Z][\w'-]+\s+){1,2}(?:Atoll|Island|Islands|Peninsula|Province|Region|Oblast|Valley|Mountains|Hills|Sea|Gulf))\b")),
 ]
@@ -45,7 +49,7 @@ ORG_PATTERNS = [
     ("org.head-word", re.compile(
         rf"\b((?:{_CAP}\s+){{1,4}}(?:{'|'.join(ORG_HEADS)}))\b(?!\s+of\b)")),
     ("org.of-phrase", re.compile(
-        rf"\b((?:{'|'.join(ORG_HEADS)})\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and|of|for|on|the|{_CAP})){{0,6}})")),
+        rf"\b((?:{_CAP}\s+){{0,3}}(?:{'|'.join(ORG_HEADS)})\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and|of|for|on|the|{_CAP})){{0,6}})")),
     ("org.embassy", re.compile(r"\b((?:[A-Z][\w.]*\s+)?[Ee]mbassy(?:\s+in\s+[A-Z][\w-]+)?)")),
     ("org.news-agency", re.compile(r"\bnews agency\s+([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)|\b([A-Z][\w-]+)\s+news agency\b")),
     ("org.publication", re.compile(
@@ -80,7 +84,9 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 def _best(hits: list[Hit]) -> list[Hit]:
     """Longest first, then the stronger kind; no two kept hits overlap."""
-    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -PRIORITY.get(h.kind, 0), h.start, h.ref))
+    # on equal spans the gazetteer's word beats a pattern's guess ("the village of Redzikowo")
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), not h.rule.startswith("gazetteer"),
+                                          -PRIORITY.get(h.kind, 0), h.start, h.ref))
     kept: list[Hit] = []
     taken: list[tuple[int, int]] = []
     for h in ordered:
@@ -107,17 +113,23 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
             for m in pattern.finditer(seg):
                 raw.append(Hit(block.start + m.start(), block.start + m.end(), "DefenseSystem",
                                f"gaz:{sid}", "system.pattern"))
-        for m in rules.title_pattern.finditer(seg):
-            name = re.sub(r"\s+", " ", m.group(0)[: (m.start("qual") - m.start()) if m.group("qual") else None])
-            key = name.casefold().rstrip("s") if name.casefold() not in rules.titles else name.casefold()
-            title = rules.titles.get(key) or rules.titles.get(name.casefold())
+        pos = 0
+        while (m := rules.title_pattern.search(seg, pos)) is not None:
+            qual = m.group("qual")
+            name = re.sub(r"\s+", " ", m.group(0)[: (m.start("qual") - m.start()) if qual else None])
+            key = name.casefold() if name.casefold() in rules.titles else name.casefold().rstrip("s")
+            title = rules.titles.get(key)
             if title is None:
+                pos = m.end()
                 continue
             plural = name.casefold() not in rules.titles
-            role = title.role + (re.sub(r"\s+", " ", m.group("qual")).lower() if m.group("qual") and title.qualifier else "")
-            end = m.end() if title.qualifier else m.start() + len(m.group(0).rstrip()) - (len(m.group("qual")) if m.group("qual") else 0)
-            raw.append(Hit(block.start + m.start(), block.start + end, "Title", role, "title",
-                           (title, plural)))
+            if qual and title.qualifier:
+                role, end = title.role + re.sub(r"\s+", " ", qual).lower(), m.end()
+            else:
+                # "spokesman for Prime Minister Tusk": only qualifier titles take "of/for ..."
+                role, end = title.role, m.start() + len(name)
+            raw.append(Hit(block.start + m.start(), block.start + end, "Title", role, "title", (title, plural)))
+            pos = end
         for rule_id, pattern in ORG_PATTERNS:
             for m in pattern.finditer(seg):
                 g = 1 if m.group(1) else 2
@@ -130,7 +142,7 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
                 words = name.split()
                 while words and (words[-1][0].islower() or words[-1] in ("The",)):
                     words.pop()
-                while len(words) > 1 and words[0] in rules.not_names:
+                while len(words) > 1 and words[0] in DETERMINERS:
                     s += len(words[0]) + 1  # "His Civic Democratic Party": the party, not "His"
                     words.pop(0)
                 name = " ".join(words)
@@ -144,8 +156,11 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
                                (subtype,)))
         for rule_id, kind, pattern in PLACE_PATTERNS:
             for m in pattern.finditer(seg):
-                s = block.start + m.start(1)
-                raw.append(Hit(s, s + len(m.group(1)), kind, f"new:{kind}:{m.group(1)}", rule_id))
+                name, s = m.group(1), block.start + m.start(1)
+                owner = re.match(r".*(?:'s|’s)\s+", name)
+                if owner:
+                    name, s = name[owner.end():], s + owner.end()  # "Russia's Black Sea": the sea
+                raw.append(Hit(s, s + len(name), kind, f"new:{kind}:{name}", rule_id))
     raw = _disambiguate(raw, rules)
     hits = _best(raw)
     hits = _person_patterns(article, hits, rules)
@@ -202,7 +217,8 @@ def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hi
 
 def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
     text = article.text
-    covered = sorted((h.start, h.end, h) for h in hits if h.kind not in ("Title", "Date"))
+    # titles break a run of capitalised words: "Deputy Foreign Minister | Andrzej Kremer"
+    covered = sorted((h.start, h.end, h) for h in hits if h.kind != "Date")
     titles_end = {h.end: h for h in hits if h.kind == "Title"}
     out = list(hits)
 
@@ -235,8 +251,9 @@ def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[
             groups.append(current)
         for group in groups:
             while group and (text[group[0][0]:group[0][1]] in rules.not_names
-                             or text[group[0][0]:group[0][1]] in rules.particles):
-                group = group[1:]
+                             or text[group[0][0]:group[0][1]] in rules.particles
+                             or text[group[0][0]:group[0][1]].rstrip(".") + "." in rules.honorifics):
+                group = group[1:]  # "Mr McCormack": the honorific is found again below
             while group and text[group[-1][0]:group[-1][1]] in rules.particles:
                 group = group[:-1]
             if not group or len(group) > 4:

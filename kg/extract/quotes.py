@@ -16,6 +16,9 @@ from kg.model import Evidence, QuoteRecord
 from kg.model import Span
 
 MIN_QUOTE_WORDS = 1
+# a speaker named by role and age instead of name: "the 56-year-old general told reporters"
+NOMINAL = (r"(?:the|The)\s+(?:\d+-year-old\s+)?(?:[a-z]+\s+)?(?:minister|general|president|spokesman|spokeswoman|"
+           r"official|envoy|ambassador|analyst|diplomat|leader|chancellor|secretary|premier|admiral)")
 
 
 def _speech_re(ctx: Context) -> str:
@@ -77,7 +80,7 @@ def _person_at(persons: list[Hit], start: int, end: int) -> Hit | None:
 def _pronoun_speaker(ctx: Context, pronoun: str, before: int, persons: list[Hit]) -> str | None:
     """'he said': the subject of the nearest sentence before that names a person of that gender,
     that is its first person outside quotation marks ("Medvedev said Bush and Putin...")."""
-    gender = ctx.rules.pronouns.get(pronoun)
+    gender = ctx.rules.pronouns.get(pronoun)  # None for a nominal ("the minister"): any gender
     for sentence in reversed([s for s in ctx.sentences if s.start < before]):
         inside = [p for p in persons if sentence.start <= p.start < min(sentence.end, before)
                   and not _in_any_quote(ctx, p.start)]
@@ -88,7 +91,7 @@ def _pronoun_speaker(ctx: Context, pronoun: str, before: int, persons: list[Hit]
         if g is None and not first.ref.startswith("gaz:"):
             name = first.ref.split(":", 2)[2]
             g = ctx.rules.gender_of_first_name(name.split()[0]) if len(name.split()) > 1 else None
-        if g == gender or g is None:
+        if gender is None or g == gender or g is None:
             return first.ref
         break
     for h in reversed([p for p in persons if p.end <= before]):
@@ -133,6 +136,11 @@ def _after(ctx: Context, unit, q: Span, persons: list[Hit], speech: str):
         ref = _pronoun_speaker(ctx, m.group(1), q.start, persons)
         if ref:
             return ref, "quote.pronoun-after"
+    m = re.match(rf"[,.!?]?\s*{NOMINAL}\s+(?:\w+\s+)?{speech}\b", tail)
+    if m:
+        ref = _pronoun_speaker(ctx, "", q.start, persons)
+        if ref:
+            return ref, "quote.nominal-after"
     return None, ""
 
 
@@ -141,10 +149,24 @@ def _before(ctx: Context, unit, q: Span, persons: list[Hit], speech: str):
     sentence = next((s for s in ctx.sentences if s.start <= q.start - 1 < s.end), None)
     if sentence is None:
         return None, ""
-    head = text[sentence.start:q.start - 1]
+    if not text[unit.start:q.start - 1].strip():
+        # the quotation opens its paragraph: 'He told the deputies:' may end the one before
+        previous = [u for u in ctx.units if u.end <= unit.start]
+        if previous and text[previous[-1].start:previous[-1].end].rstrip().endswith(":"):
+            last = [s for s in ctx.sentences if previous[-1].start <= s.start < previous[-1].end]
+            if last:
+                return _clause_speaker(ctx, last[-1].start, last[-1].end, persons, speech, "quote.colon-paragraph")
+        return None, ""
+    return _clause_speaker(ctx, sentence.start, q.start - 1, persons, speech, "quote.speaker-before")
+
+
+def _clause_speaker(ctx: Context, start: int, end: int, persons: list[Hit], speech: str, rule: str):
+    """The subject of the last speech verb in text[start:end], outside quotation marks."""
+    text = ctx.article.text
+    head = text[start:end]
     if any(c in head for c in "\"“”"):
         head = re.split(r"[\"“”]", head)[-1]
-    head_start = q.start - 1 - len(head)
+    head_start = end - len(head)
     m = None
     for m in re.finditer(rf"\b{speech}\b", head):
         pass
@@ -164,15 +186,20 @@ def _before(ctx: Context, unit, q: Span, persons: list[Hit], speech: str):
         first = cands[0]
         between = text[first.end:verb_at]
         if re.fullmatch(r"(?:’s|'s)?\s*(?:,[^,]{0,100},)?\s*(?:\w+\s+){0,3}", between):
-            return first.ref, "quote.speaker-before"
+            return first.ref, rule
         last = cands[-1]
         if re.fullmatch(r"\s*(?:\w+\s+){0,2}", text[last.end:verb_at]):
-            return last.ref, "quote.speaker-before"
+            return last.ref, rule
     pron = re.search(r"\b(He|She|he|she)\s+(?:\w+\s+){0,2}$", before_verb)
     if pron:
         ref = _pronoun_speaker(ctx, pron.group(1), head_start + pron.start(), persons)
         if ref:
-            return ref, "quote.pronoun-before"
+            return ref, rule.replace("speaker", "pronoun") if "speaker" in rule else rule
+    nominal = re.search(rf"\b{NOMINAL}\s+(?:\w+\s+){{0,2}}$", before_verb)
+    if nominal:
+        ref = _pronoun_speaker(ctx, "", head_start + nominal.start(), persons)
+        if ref:
+            return ref, rule
     return None, ""
 
 

@@ -128,7 +128,12 @@ def stances(ctx: Context) -> None:
                 targets = []
                 tgt = m.group("target") if "target" in m.re.groupindex else None
                 if tgt:
-                    targets = [t.hit(tgt).ref] if tgt.startswith("<") and tgt.endswith(">") and len(tgt) < 8 else ([system] if system else [])
+                    if tgt.startswith("<") and tgt.endswith(">") and len(tgt) < 8:
+                        targets = [t.hit(tgt).ref]
+                    else:
+                        # "the plan", "those plans": what was last named, this sentence or the two before
+                        targets = _previous_target(ctx, t, t.orig(m.start("target")), back=2,
+                                                   kinds=("DefenseSystem", "Site", "Proposal")) or ([system] if system else [])
                     if tgt.startswith("<S"):
                         targets += _system_parents(ctx, t.hit(tgt))
                 elif rule.option("default_target") == "sentence":
@@ -154,13 +159,21 @@ def _coordinated(t, actor_at: int, actor: Hit) -> list[Hit]:
     return [t.hit(p) for p in re.findall(r"<[PCO]\d+>", m.group(1))] + [actor]
 
 
-def _previous_target(ctx: Context, t, before: int) -> list[str]:
-    """The last facility or system named before `before`, in this sentence or the one before."""
+def _previous_target(ctx: Context, t, before: int, back: int = 1,
+                     kinds: tuple[str, ...] = ("Site", "DefenseSystem")) -> list[str]:
+    """The last facility, system (or proposal) named before `before`, in this sentence or the
+    `back` sentences before it."""
     index = ctx.tagged.index(t)
-    for tagged in (t, ctx.tagged[index - 1] if index else None):
-        if tagged is None:
-            continue
-        found = [h for h in tagged.items if h.kind in ("Site", "DefenseSystem") and h.end <= before]
+    for k in range(0, back + 1):
+        if index - k < 0:
+            break
+        tagged = ctx.tagged[index - k]
+        found = [h for h in tagged.items if h.kind in kinds and h.end <= before
+                 and not ctx.in_quote(tagged.sentence, h.start)]
+        proposals = [f for f in ctx.facts if f.predicate == "nkg:proposed"
+                     and tagged.sentence.start <= f.evidence.start < tagged.sentence.end] if "Proposal" in kinds else []
+        if proposals:
+            return [proposals[-1].object]
         if found:
             return [found[-1].ref]
     return []
@@ -267,6 +280,8 @@ def proposals(ctx: Context) -> None:
                     if len(phrase.split()) < 3:
                         continue
                     if rule.option("known_or_passive") and not re.search(r"\bbe\s+\w+", what):
+                        continue
+                    if rule.option("known_only"):
                         continue
                     ref = f"new:Proposal:{phrase}"
                     places = [h for h in t.hits_in(m.start("what"), m.end("what"))

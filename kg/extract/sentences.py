@@ -35,6 +35,30 @@ class Unit:
     quotes: tuple[Span, ...]      # spans of the quoted words, marks excluded
 
 
+def single_quote_spans(text: str, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """Quotations in single marks ('...,' he said), outside double-quoted spans.
+
+    An apostrophe is not a quotation mark: a mark opens only after a space or a line start and
+    before a letter, and closes only after end punctuation or before punctuation.
+    """
+    spans: list[Span] = []
+    open_at: int | None = None
+    for i in range(start, end):
+        c = text[i]
+        if c not in "'‘’" or any(s.start - 1 <= i <= s.end for s in taken):
+            continue
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        if open_at is None:
+            if c in "'‘" and (prev.isspace() or prev in "(—–:") and nxt.isalpha():
+                open_at = i
+        elif c in "'’" and (prev in ".,!?…" or nxt in ",.;:!?)" or i + 1 == end) and not prev.isspace():
+            if len(text[open_at + 1:i].split()) >= 3:
+                spans.append(Span(open_at + 1, i))
+            open_at = None
+    return spans
+
+
 def quote_spans(text: str, start: int, end: int) -> tuple[list[Span], int | None]:
     """Paired quotation spans in text[start:end], and the offset of an unclosed opening mark."""
     spans: list[Span] = []
@@ -74,7 +98,8 @@ def units_of(article: Article) -> list[Unit]:
             group.append(nxt)
             i += 1
             spans, open_at = quote_spans(text, group[0].start, group[-1].end)
-        units.append(Unit(group[0].start, group[-1].end, tuple(group), tuple(spans)))
+        spans += single_quote_spans(text, group[0].start, group[-1].end, spans)
+        units.append(Unit(group[0].start, group[-1].end, tuple(group), tuple(sorted(spans, key=lambda s: s.start))))
         i += 1
     return units
 
