@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from kg.extract.context import Context
 from kg.model import Evidence
 
+# kinds that tell of one and the same meeting; a press conference or a signing is its own event
+FAMILY = {"talks": "talks", "meeting": "talks", "visit": "talks", "summit": "summit",
+          "press conference": "press conference", "signing ceremony": "signing ceremony"}
+# when one sentence names several, the meeting is the most substantive of them
+KIND_ORDER = ["summit", "talks", "meeting", "visit", "signing ceremony", "press conference"]
 CLAUSE_BREAK = re.compile(r"\b(?:that|which|who|because|while|but|to [a-z]+)\b|[;:]")
 PLACE_RANK = {"City": 4, "Site": 3, "Place": 2, "Country": 1}
 
@@ -27,7 +32,11 @@ class MeetingDraft:
     unresolved_date: bool = False
     first: int = 0                               # offset of its first trigger
     lead: bool = False
-    unit: int = -1                               # the paragraph it was told in
+    unit: int = -1                               # the paragraph it was first told in
+    units: set = field(default_factory=set)      # every paragraph that tells of it
+
+    def __post_init__(self):
+        self.units.add(self.unit)
     rule: str | None = None                      # the rule that named it
 
     def date(self) -> tuple[str, str] | None:
@@ -69,7 +78,9 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
                                                  unit=sentence.unit, rule=named_rule.id)))
         loose = [tr for tr in triggers if not any(a <= tr.start() < b for a, b in named_spans)]
         if loose:
-            here.append((loose[0].start(), MeetingDraft(_kind(ctx, loose[0].group(0)), first=loose[0].start(),
+            kinds = [_kind(ctx, tr.group(0)) for tr in loose]
+            kind = min(kinds, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
+            here.append((loose[0].start(), MeetingDraft(kind, first=loose[0].start(),
                                                         lead=sentence.unit in lead_units, unit=sentence.unit)))
         anchors = [(tr.start(), tr.end(), d) for tr in loose for _, d in here if d.name is None] + \
                   [(s, s + 1, d) for s, d in here if d.name is not None]
@@ -178,8 +189,9 @@ def _merge_within(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
             if d.name and d.name_ref == o.name_ref:
                 target = o          # "the G8 meeting" and "the Group of Eight summit"
                 break
-            if not d.name and not o.name and (set(d.attendees) & set(o.attendees) or d.unit == o.unit
-                                              or not d.attendees or not o.attendees):
+            same_family = FAMILY.get(d.kind, d.kind) == FAMILY.get(o.kind, o.kind)
+            if not d.name and not o.name and (d.units & o.units or same_family and (
+                    set(d.attendees) & set(o.attendees) or not d.attendees or not o.attendees)):
                 # a shared attendee, the same paragraph, or "the talks" with nobody named:
                 # one meeting told in several sentences
                 target = o
@@ -194,6 +206,7 @@ def _merge_within(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
         for k, v in d.dates.items():
             target.dates.setdefault(k, v)
         target.lead = target.lead or d.lead
+        target.units |= d.units
     return out
 
 
