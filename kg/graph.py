@@ -8,13 +8,16 @@ what they state, so the same input gives the same triples and the same bytes.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from kg.model import Evidence
-from kg.resolve import Resolved
+from kg.offices import RULE_BY_DATE, OfficeRow, office_table
+from kg.resolve import KIND_PREFIX, Resolved
+from kg.ruleset import Ruleset
 from kg.text import slugify
 
 SCHEMA = Namespace("https://schema.org/")
@@ -52,7 +55,9 @@ def _literal(value: str, datatype: str | None) -> Literal:
     return Literal(value, datatype=XSD[datatype.split(":", 1)[1]])
 
 
-def to_dataset(resolved: Resolved) -> Dataset:
+def to_dataset(resolved: Resolved, rules: Ruleset | None = None) -> Dataset:
+    """The dataset of a build. With `rules`, positions that match a row of the dated office
+    table (kg/offices.py) get schema:startDate / schema:endDate from it."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
@@ -87,10 +92,18 @@ def to_dataset(resolved: Resolved) -> Dataset:
             g.add((node, SCHEMA.datePublished, Literal(a.date.isoformat(), datatype=XSD.date)))
         if a.url:
             g.add((node, SCHEMA.url, URIRef(a.url)))
-        if a.publisher:
-            pub = _publisher_node(resolved, a.publisher)
-            if pub is not None:
-                g.add((node, SCHEMA.publisher, pub))
+        if a.record:
+            g.add((node, NKG.sourceRecord, Literal(a.record)))
+        if a.duplicate_of in graphs:
+            g.add((node, NKG.duplicateOf, article_iri(a.duplicate_of)))
+        pub = _publisher_node(resolved, a.publisher) if a.publisher else None
+        if pub is None and a.publisher_name:
+            # an outlet the gazetteer does not know is still the source of what it printed
+            pub = _named_node(resolved, default, "organization", a.publisher_name, SCHEMA.NewsMediaOrganization)
+        if pub is not None:
+            g.add((node, SCHEMA.publisher, pub))
+        for author in a.authors:
+            g.add((node, SCHEMA.author, _named_node(resolved, default, "person", author, SCHEMA.Person)))
     for aid, eid in sorted(resolved.mentions):
         graphs[aid].add((article_iri(aid), SCHEMA.mentions, ID[eid]))
 
@@ -100,10 +113,13 @@ def to_dataset(resolved: Resolved) -> Dataset:
         p = curie(f.predicate)
         o = _literal(f.object, f.datatype) if f.datatype else ID[f.object]
         g.add((s, p, o))
-        _evidence(g, s, p, o, f.evidence)
+        _evidence(g, s, p, o, f.evidence, dates.get(f.evidence.article))
 
     by_person = defaultdict(list)
-    for claim in resolved.positions:
+    table = office_table(rules) if rules is not None else None
+    gaz_ids = _gazetteer_ids(rules) if rules is not None else {}
+    dated: dict[URIRef, tuple[str, OfficeRow]] = {}     # position -> (first article, table row)
+    for claim in sorted(resolved.positions, key=lambda c: (c.evidence.article, c.evidence.start, c.person, c.title)):
         title_slug = slugify(claim.title)
         of_slug = claim.of.split("/")[-1] if claim.of else "unknown"
         pos = ID[f"position/{claim.person.split('/')[-1]}--{title_slug}--{of_slug}"]
@@ -113,12 +129,28 @@ def to_dataset(resolved: Resolved) -> Dataset:
         if claim.of:
             kind = resolved.entities[claim.of].kind
             default.add((pos, NKG.ofCountry if kind == "Country" else NKG.ofOrganization, ID[claim.of]))
-        if dates.get(claim.evidence.article):
-            g.add((pos, NKG.observedOn, Literal(dates[claim.evidence.article].isoformat(), datatype=XSD.date)))
+        day = dates.get(claim.evidence.article)
+        if day:
+            g.add((pos, NKG.observedOn, Literal(day.isoformat(), datatype=XSD.date)))
         person = ID[claim.person]
         g.add((person, NKG.holdsPosition, pos))
-        _evidence(g, person, NKG.holdsPosition, pos, claim.evidence)
+        ev = _evidence(g, person, NKG.holdsPosition, pos, claim.evidence, day)
+        row = None
+        if table is not None and claim.of:
+            row = table.row_for(gaz_ids.get(claim.person, ""), claim.title, gaz_ids.get(claim.of), day)
+        if row is not None:
+            dated.setdefault(pos, (claim.evidence.article, row))
+            if claim.evidence.rule == RULE_BY_DATE:
+                g.add((ev, NKG.gazetteer, Literal(row.note())))   # the office row the rule used
         by_person[(claim.person, claim.group, claim.of)].append((pos, claim.title))
+    for pos, (aid, row) in sorted(dated.items()):
+        # gazetteer-only facts: the table row is the evidence, no sentence and no offsets
+        for prop, day in ((SCHEMA.startDate, row.start), (SCHEMA.endDate, row.end)):
+            if day is None:
+                continue
+            value = Literal(day.isoformat(), datatype=XSD.date)
+            default.add((pos, prop, value))
+            _gazetteer_evidence(graphs[aid], pos, prop, value, aid, row.note())
     for (person, group, of), held in by_person.items():
         if group is None:
             continue
@@ -141,8 +173,20 @@ def to_dataset(resolved: Resolved) -> Dataset:
         g.add((node, PROV.wasDerivedFrom, article_iri(aid)))
         g.add((node, NKG.charStart, Literal(q.start, datatype=XSD.integer)))
         g.add((node, NKG.charEnd, Literal(q.end, datatype=XSD.integer)))
-        _evidence(g, node, NKG.speaker, ID[q.speaker], q.evidence)
+        _evidence(g, node, NKG.speaker, ID[q.speaker], q.evidence, dates.get(aid))
     return ds
+
+
+def _named_node(resolved: Resolved, default: Graph, prefix: str, name: str, cls: URIRef) -> URIRef:
+    """The entity a page's metadata names (an outlet, an author): the resolved one of that
+    IRI if any, else a node with the name as its one label."""
+    node = ID[f"{prefix}/{slugify(name)}"]
+    if f"{prefix}/{slugify(name)}" not in resolved.entities and (node, RDFS.label, None) not in default:
+        default.add((node, RDF.type, cls))
+        if cls != SCHEMA.Organization and prefix == "organization":
+            default.add((node, RDF.type, SCHEMA.Organization))
+        default.add((node, RDFS.label, Literal(name)))
+    return node
 
 
 def _publisher_node(resolved: Resolved, publisher_id: str) -> URIRef | None:
@@ -152,7 +196,26 @@ def _publisher_node(resolved: Resolved, publisher_id: str) -> URIRef | None:
     return None
 
 
-def _evidence(g: Graph, s, p, o, ev: Evidence) -> None:
+def _gazetteer_ids(rules: Ruleset) -> dict[str, str]:
+    """Entity id of the graph ("country/czech-republic") -> gazetteer id ("country/czechia")."""
+    return {f"{KIND_PREFIX[e.kind]}/{slugify(e.label)}": e.id for e in rules.entries.values()
+            if e.kind in ("Person", "Country", "Organization")}
+
+
+def _gazetteer_evidence(g: Graph, s, p, o, article_id: str, note: str) -> None:
+    key = "\x1f".join(map(str, (s, p, o, article_id, "gazetteer.people")))
+    node = ID[f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
+    g.add((node, RDF.type, NKG.Evidence))
+    g.add((node, RDF.subject, s))
+    g.add((node, RDF.predicate, p))
+    g.add((node, RDF.object, o))
+    g.add((node, PROV.wasDerivedFrom, article_iri(article_id)))
+    g.add((node, NKG.rule, Literal("gazetteer.people")))
+    g.add((node, NKG.gazetteer, Literal(note)))
+
+
+def _evidence(g: Graph, s, p, o, ev: Evidence, day: dt.date | None = None) -> URIRef:
+    """The evidence node of one statement; `day`, the article's date, becomes nkg:observedOn."""
     key = "\x1f".join(map(str, (s, p, o, ev.article, ev.start, ev.end, ev.rule)))
     node = ID[f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
     g.add((node, RDF.type, NKG.Evidence))
@@ -164,6 +227,9 @@ def _evidence(g: Graph, s, p, o, ev: Evidence) -> None:
     g.add((node, NKG.charStart, Literal(ev.start, datatype=XSD.integer)))
     g.add((node, NKG.charEnd, Literal(ev.end, datatype=XSD.integer)))
     g.add((node, NKG.rule, Literal(ev.rule)))
+    if day is not None:
+        g.add((node, NKG.observedOn, Literal(day.isoformat(), datatype=XSD.date)))
+    return node
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -173,3 +239,24 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
+
+
+def to_trig(ds: Dataset) -> str:
+    """TriG of the dataset with its graphs in IRI order: rdflib's writer orders them by hash,
+    which would make two builds of the same input differ."""
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    parts = [prefixes]
+    for context in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        if len(context) == 0:
+            continue
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        for triple in context:
+            g.add(triple)
+        body = "\n".join(line for line in g.serialize(format="turtle").splitlines()
+                         if not line.startswith("@prefix")).strip()
+        name = "" if context.identifier == DEFAULT_GRAPH else f"<{context.identifier}> "
+        # no indentation: lines inside a multi-line literal must stay exactly as they are
+        parts.append(f"{name}{{\n{body}\n}}\n")
+    return "\n".join(parts)
