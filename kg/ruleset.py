@@ -35,8 +35,8 @@ KIND_CODES = {
     "Person": "P", "Country": "C", "Adj": "A", "Organization": "O", "City": "Y",
     "Place": "L", "Site": "S", "DefenseSystem": "D", "Title": "T", "Date": "W",
 }
-_ANAPHOR = (r"(?:\b(?:the|those|these|its|their|this|such|US|U\.S\.|American|<[CA]\d+>)\s+"
-            r"(?:[a-z-]+\s+){0,2}?(?:plans?|project|proposals?|system|shield|deployment)\b)")
+_ANAPHOR = (r"(?:\b(?:the|those|these|its|their|this|that|his|her|such|US|U\.S\.|American|<[CA]\d+>(?:'s|’s)?)\s+"
+            r"(?:[a-z-]+\s+){0,2}?(?:plans?|project|proposals?|system|shield|deployment|idea|offer|initiative|suggestion)\b)")
 MACROS = {
     "PERSON": r"<P\d+>", "COUNTRY": r"<C\d+>", "ADJ": r"<A\d+>", "ORG": r"<O\d+>",
     "CITY": r"<Y\d+>", "PLACE": r"<L\d+>", "SITE": r"<S\d+>", "SYSTEM": r"<D\d+>",

@@ -130,6 +130,9 @@ def stances(ctx: Context) -> None:
                 if tgt:
                     if tgt.startswith("<") and tgt.endswith(">") and len(tgt) < 8:
                         targets = [t.hit(tgt).ref]
+                    elif PROPOSAL_NOUN.search(tgt) and not re.search(r"\b(?:US|U\.S\.|American)\b|<C", tgt):
+                        # "the idea", "Estonia's offer": the last proposal the article told of
+                        targets = _last_proposal(ctx, t.orig(m.start("target")))
                     else:
                         # "the plan", "those plans": what was last named, this sentence or the two before
                         targets = _previous_target(ctx, t, t.orig(m.start("target")), back=2,
@@ -157,6 +160,15 @@ def _coordinated(t, actor_at: int, actor: Hit) -> list[Hit]:
     if not m:
         return [actor]
     return [t.hit(p) for p in re.findall(r"<[PCO]\d+>", m.group(1))] + [actor]
+
+
+PROPOSAL_NOUN = re.compile(r"\b(?:proposals?|idea|offer|initiative|suggestion)\b")
+
+
+def _last_proposal(ctx: Context, before: int) -> list[str]:
+    proposals = sorted((f.evidence.start, f.object) for f in ctx.facts
+                       if f.predicate == "nkg:proposed" and f.evidence.start < before)
+    return [proposals[-1][1]] if proposals else []
 
 
 def _previous_target(ctx: Context, t, before: int, back: int = 1,
@@ -305,6 +317,8 @@ def _action_phrase(what: str, participles: dict[str, str]) -> str:
         verb = m.group("verb").lower()
         base = participles.get(verb) or (verb[:-2] if verb.endswith("ed") else verb)
         what = f"{base} {m.group('obj')}{m.group('rest')}"
+    what = re.sub(r"\s+(?:that|which|who|whereby|so that)\s.*$", "", what)  # the thing, not what it would do
+    what = re.sub(r"^(?:setting up|creating|establishing|building|opening)\s+", "", what)
     what = re.sub(r"^(?:a|an|the|to)\s+", "", what)
     what = re.sub(r"\blocated\s+in\b", "in", what)
     what = re.sub(r"\s*,\s*", " ", what)
