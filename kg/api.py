@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
-from kg.graph import to_dataset, union_graph
+from kg.graph import to_dataset, to_trig, union_graph
 from kg.ingest import find_inputs
 from kg.parallel import extract_many
 from kg.resolve import resolve
@@ -31,6 +31,7 @@ class BuildReport:
     entities: int = 0
     facts: int = 0
     triples: int = 0
+    inputs: object | None = None   # kg.formats.ReadLog: skipped records, duplicates, extracted texts
 
     def summary(self) -> str:
         return (f"{self.read} articles read, {len(self.skipped)} skipped, {self.entities} entities, "
@@ -39,7 +40,19 @@ class BuildReport:
 
 @dataclass
 class KnowledgeGraph:
-    """A built graph: `rdf` is the rdflib Dataset (one named graph per article)."""
+    """A built graph: `rdf` is the rdflib Dataset (one named graph per article), `graph`
+    every triple in one rdflib Graph.
+
+    Explore it with `query` (SPARQL -> rows or a DataFrame), `entities`, `facts`, `evidence`,
+    `to_networkx` (networkx views; measures in kg.analyze), `render` (HTML file) and `show`
+    (inline in Jupyter).
+
+    Example
+    -------
+    >>> import kg
+    >>> news = kg.load("out")                                    # doctest: +SKIP
+    >>> [e.label for e in news.entities("Person")][:3]           # doctest: +SKIP
+    """
 
     rdf: Dataset
     out: Path | None = None
@@ -50,13 +63,130 @@ class KnowledgeGraph:
         """Every triple in one rdflib Graph, as graph.ttl holds them."""
         return union_graph(self.rdf)
 
+    def _union(self) -> Graph:
+        """`graph`, kept between the reading methods' calls while `rdf` keeps its size.
+
+        `graph` builds a fresh union each time (callers may change it); the methods below
+        only read, and a notebook calls them in loops (`evidence` per fact).
+        """
+        key = tuple(sorted((str(g.identifier), len(g)) for g in self.rdf.graphs()))
+        cached = self.__dict__.get("_union_cache")
+        if cached is None or cached[0] != key:
+            cached = (key, self.graph)
+            self.__dict__["_union_cache"] = cached
+        return cached[1]
+
     @classmethod
     def load(cls, out: str | Path = "out") -> "KnowledgeGraph":
+        """The graph a build wrote to DIR (graph.trig, else graph.ttl); same as kg.load."""
         return load(out)
 
     def render(self, path: str | Path, **options) -> Path:
+        """Write the interactive network to an HTML file; options: focus, depth, kinds.
+
+        Example: ``kg.load("out").render("lavrov.html", focus="Lavrov", depth=1)``
+        """
         from kg.render import render_html
-        return render_html(self.graph, Path(path), **options)
+        return render_html(self._union(), Path(path), **options)
+
+    def show(self, *, height: int = 600, **options):
+        """The interactive network inline in Jupyter (options as for `render`).
+
+        Returns an IPython ``HTML`` object: the page sits in an iframe's ``srcdoc``, so it
+        needs no file beside the notebook and no server.
+
+        Example: ``news.show(focus="Rice", depth=2)`` as the last line of a cell.
+        """
+        import html
+        from IPython.display import HTML
+        from kg.render import render_html
+        with tempfile.TemporaryDirectory() as tmp:
+            page = render_html(self._union(), Path(tmp) / "graph.html", **options).read_text(encoding="utf-8")
+        return HTML(f'<div><iframe srcdoc="{html.escape(page, quote=True)}" '
+                    f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe></div>')
+
+    def query(self, sparql: str, *, frame: bool = False):
+        """Run a SPARQL query over every triple, with the contract's prefixes declared
+        (schema, nkg, prov, rdfs, rdf, owl, xsd, id).
+
+        Parameters
+        ----------
+        sparql : the query text.
+        frame : return a pandas DataFrame (columns: the SELECT variables; IRIs as text,
+            literals as Python values) instead of the rdflib ``Result``.
+
+        Returns
+        -------
+        rdflib ``Result`` (iterate for rows; ASK: ``bool(result)``) or a pandas DataFrame.
+        A malformed query raises QueryError.
+
+        Example
+        -------
+        >>> news.query("SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }", frame=True)  # doctest: +SKIP
+        """
+        from kg.errors import QueryError
+        from kg.graph import PREFIXES
+        try:
+            result = self._union().query(sparql, initNs=PREFIXES)
+        except Exception as exc:  # pyparsing and rdflib raise many kinds
+            raise QueryError(f"query: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        if not frame:
+            return result
+        if result.type != "SELECT":
+            raise QueryError(f"query: frame=True needs a SELECT query, not {result.type}")
+        import pandas as pd
+        names = [str(v) for v in result.vars]
+        return pd.DataFrame([[self._plain(term) for term in row] for row in result], columns=names)
+
+    @staticmethod
+    def _plain(term):
+        """An rdflib term as a DataFrame cell: IRIs as text, literals as Python values."""
+        from rdflib import Literal
+        if term is None:
+            return None
+        if isinstance(term, Literal):
+            value = term.toPython()
+            return str(term) if isinstance(value, Literal) else value  # unknown datatypes stay text
+        return str(term)
+
+    def entities(self, kind: str | None = None) -> list:
+        """Every entity: ``Entity(iri, label, kind, aliases)``, sorted by kind and label.
+
+        kind : "Person", "Country", "Organization", "City", "Place", "Site", "Meeting",
+            "DefenseSystem" or "Proposal"; None for all.
+
+        Example: ``[e.label for e in news.entities("Person")]``; ``pd.DataFrame(news.entities())``.
+        """
+        from kg.analyze import entities
+        return entities(self._union(), kind)
+
+    def facts(self, entity=None) -> list:
+        """What the graph states about an entity (label, alias, surname, key or IRI), as
+        ``Fact(subject, predicate, object, subject_label, relation, object_label)``; None: all.
+
+        Example: ``news.facts("Lavrov")``
+        """
+        from kg.analyze import facts
+        return facts(self._union(), entity)
+
+    def evidence(self, fact) -> list:
+        """The sentences that state a fact (a ``Fact`` or an (s, p, o) triple), as
+        ``EvidenceRecord(node, article, sentence, start, end, rule)``.
+
+        Example: ``news.evidence(news.facts("Lavrov")[0])``
+        """
+        from kg.analyze import evidence
+        return evidence(self._union(), fact)
+
+    def to_networkx(self, view: str = "full"):
+        """A networkx graph: view "full" (MultiDiGraph of every relation), "people" (persons
+        mentioned by one article), "met-with" (persons at one meeting; weight = meetings) or
+        "stances" (actor -> target: opposes, supports, proposed). See kg.analyze.to_networkx.
+
+        Example: ``nx.degree_centrality(news.to_networkx("met-with"))``
+        """
+        from kg.analyze import to_networkx
+        return to_networkx(self._union(), view)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -107,12 +237,17 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     if progress and len(files) > 20:
         from rich.progress import track
         iterator = track(files, description="reading", console=_stderr_console())
-    articles = list(_read_all(iterator, rules, report, strict))
-    extractions = extract_many(articles, rules, workers=workers)
+    articles = list(_read_all(iterator, rules, report, strict, fields))
+    from kg.dedup import find_duplicates   # the same story met twice is built once
+    articles, report.inputs.duplicates = find_duplicates(articles)
+    extractions = extract_many(articles, rules, workers=workers, engine=engine, scheduler=scheduler,
+                               cache_dir=Path(out) if (cache and out is not None) else None,
+                               time_budget=time_budget, rules_dir=rules_dir, skipped=report.skipped,
+                               strict=strict)
     if not extractions:
         raise ArticleError(report.skipped[0] if report.skipped else "no articles given")
     resolved = resolve(extractions, rules)
-    dataset = to_dataset(resolved)
+    dataset = to_dataset(resolved, rules)
     kg = KnowledgeGraph(dataset, Path(out) if out else None, report)
     report.entities = len(resolved.entities)
     report.facts = len(resolved.facts) + len(resolved.positions) + len(resolved.quotes)
@@ -122,31 +257,58 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     return kg
 
 
-def _read_all(files, rules, report: BuildReport, strict: bool):
-    """Articles of every file; a file that cannot be read is skipped and reported."""
+def _read_all(files, rules, report: BuildReport, strict: bool, fields: dict[str, str] | None = None):
+    """Articles of every file; a file that cannot be read is skipped and reported, and so is a
+    bad record of a many-article file (WARC, JSONL, CSV), naming file and record.
+
+    `report.inputs` becomes the kg.formats.ReadLog of the build: counts of records skipped
+    as expected and the text of every article not read from plain text.
+    """
+    from dataclasses import replace
+
+    from kg.formats import ReadLog, base_id, format_of
+    log = report.inputs = ReadLog()
     used_ids: dict[str, int] = {}
+    yielded: set[str] = set()
     for path in files:
-        article_id = path.stem
+        article_id = path.stem if format_of(path) == "text" else base_id(path)
         if article_id in used_ids:
             used_ids[article_id] += 1
             article_id = f"{article_id}-{used_ids[article_id]}"
         else:
             used_ids[article_id] = 1
+        problems_before = len(log.problems)
         try:
-            for article in iter_articles(path, rules, article_id):
+            for article in iter_articles(path, rules, article_id, fields, log):
+                if article.id in yielded:  # "a-2.html" beside record 2 of "a.warc"
+                    text = log.texts.pop(article.id, None)
+                    article = replace(article, id=_free_id(article.id, yielded))
+                    if text is not None:
+                        log.texts[article.id] = text
+                yielded.add(article.id)
                 report.read += 1
                 yield article
         except ArticleError as exc:
             if strict:
                 raise
             report.skipped.append(str(exc))
+        report.skipped.extend(log.problems[problems_before:])
+        if strict and len(log.problems) > problems_before:
+            raise ArticleError(log.problems[problems_before])
+
+
+def _free_id(article_id: str, taken: set[str]) -> str:
+    n = 2
+    while f"{article_id}-{n}" in taken:
+        n += 1
+    return f"{article_id}-{n}"
 
 
 def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
     union = kg.graph
     ttl = union.serialize(format="turtle").encode("utf-8")
-    trig = kg.rdf.serialize(format="trig").encode("utf-8")
+    trig = to_trig(kg.rdf).encode("utf-8")
     page = None
     if html:
         from kg.render import render_html
@@ -159,6 +321,47 @@ def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
     from kg.store import write_store
     write_store(kg.rdf, out)
     kg.out = out
+    if kg.report is not None:
+        _write_inputs(kg.report, union, out)
+
+
+def _write_inputs(report: BuildReport, union: Graph, out: Path) -> None:
+    """DIR/text/<article>.txt for every article not read from plain text, the text its evidence
+    offsets count into (<article>: the last segment of the article's IRI); and
+    DIR/build-report.json: articles read and built, duplicates, records skipped, problems."""
+    import json
+
+    from rdflib import RDF
+
+    from kg.graph import SCHEMA
+    from kg.text import slugify
+    log = report.inputs
+    duplicates = log.duplicates.as_dict() if log is not None and log.duplicates is not None else \
+        {"exact": 0, "near": 0, "exact_duplicates": [], "near_duplicates": []}
+    dropped = {d["article"] for d in duplicates["exact_duplicates"]}
+    texts = {slugify(aid): text for aid, text in (log.texts.items() if log is not None else ())
+             if aid not in dropped}
+    folder = out / "text"
+    if texts:
+        folder.mkdir(exist_ok=True)
+    if folder.is_dir():
+        for old in folder.glob("*.txt"):
+            if old.stem not in texts:
+                old.unlink()        # left by an earlier build of other inputs
+    for name, text in sorted(texts.items()):
+        data, path = text.encode("utf-8"), folder / f"{name}.txt"
+        if not path.exists() or path.read_bytes() != data:
+            _write_atomic(path, data)
+    summary = {
+        "articles": {"read": report.read, "built": len(set(union.subjects(RDF.type, SCHEMA.NewsArticle))),
+                     "skipped": len(report.skipped)},
+        "duplicates": duplicates,
+        "skipped_records": dict(sorted(log.counts.items())) if log is not None else {},
+        "problems": list(report.skipped),
+        "texts": len(texts),
+    }
+    _write_atomic(out / "build-report.json",
+                  (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def load(out: str | Path = "out") -> KnowledgeGraph:

@@ -35,6 +35,14 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
     positions = relations.offices(ctx)
     positions += roles.role_descriptions(ctx)
+    role_hits = roles.role_mentions(ctx)  # "the Russian president": a mention of the holder
+    if role_hits:
+        # later rules (meetings, stances, quotes, pronouns) see the holder in those sentences
+        taken = [(h.start, h.end) for h in mentions.hits if h.kind == "Person"]
+        extra = [h for h in role_hits if not any(h.start < e and s < h.end for s, e in taken)]
+        mentions.hits = sorted([*[h for h in mentions.hits if not any(
+            h.kind == "Title" and r.start <= h.start < r.end for r in extra)], *extra], key=lambda h: (h.start, h.end))
+        ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
     relations.proposals(ctx)
     relations.stances(ctx)
     relations.site_parts(ctx)
@@ -55,7 +63,10 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         kind = "Country" if h.kind == "Adj" else h.kind
         kinds.setdefault(h.ref, kind)
         surface = article.text[h.start:h.end]
-        if h.kind != "Adj" and h.rule != "place.capital-metonym" or (h.kind == "Country" and h.rule == "place.capital-metonym"):
+        # a role ("the Russian president") is a mention of its holder, never one of his names
+        if h.rule.startswith("role."):
+            names.setdefault(h.ref, [])
+        elif h.kind != "Adj" and h.rule != "place.capital-metonym" or (h.kind == "Country" and h.rule == "place.capital-metonym"):
             names.setdefault(h.ref, [])
             if surface not in names[h.ref]:
                 names[h.ref].append(surface)
@@ -66,6 +77,12 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         if h.kind == "Organization" and h.data:
             subtypes[h.ref] = h.data[0]
         out_mentions.append(Mention(h.ref, h.start, h.end, surface, h.rule))
+    in_hits = set(mentions.hits)
+    for h in role_hits:
+        if h not in in_hits:
+            kinds.setdefault(h.ref, "Person")
+            names.setdefault(h.ref, [])
+            out_mentions.append(Mention(h.ref, h.start, h.end, article.text[h.start:h.end], h.rule))
     for ref, (kind, label, extra) in ctx.extra_entities.items():
         kinds.setdefault(ref, kind)
         names.setdefault(ref, [label])
