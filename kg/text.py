@@ -1,6 +1,7 @@
 """Small text helpers shared by the stages: slugs and name normal forms."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -26,3 +27,24 @@ def slugify(text: str) -> str:
 def name_key(text: str) -> str:
     """Key for comparing names: folded, punctuation-free, single-spaced."""
     return " ".join(_NON_SLUG.sub(" ", fold(text).replace(".", "")).split())
+
+
+class SpanSet:
+    """Non-overlapping [start, end) spans with an O(log n) overlap test.
+
+    >>> taken = SpanSet(); taken.add(3, 8); taken.overlaps(7, 9), taken.overlaps(8, 9)
+    (True, False)
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)   # spans starting before `end`
+        return i > 0 and self._ends[i - 1] > start if i else False
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)

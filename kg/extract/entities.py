@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from kg.extract.sentences import Sentence
 from kg.model import Article
 from kg.ruleset import KIND_CODES, Ruleset
+from kg.text import SpanSet
 
 PRIORITY = {"Organization": 7, "Person": 6, "DefenseSystem": 6, "Country": 5, "City": 4,
             "Site": 8, "Place": 3, "Adj": 2, "Title": 1, "Date": 0}
@@ -88,12 +89,12 @@ def _best(hits: list[Hit]) -> list[Hit]:
     ordered = sorted(hits, key=lambda h: (-(h.end - h.start), not h.rule.startswith("gazetteer"),
                                           -PRIORITY.get(h.kind, 0), h.start, h.ref))
     kept: list[Hit] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for h in ordered:
-        if any(h.start < e and s < h.end for s, e in taken):
+        if taken.overlaps(h.start, h.end):
             continue
         kept.append(h)
-        taken.append((h.start, h.end))
+        taken.add(h.start, h.end)
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
@@ -218,12 +219,15 @@ def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hi
 def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
     text = article.text
     # titles break a run of capitalised words: "Deputy Foreign Minister | Andrzej Kremer"
-    covered = sorted((h.start, h.end, h) for h in hits if h.kind != "Date")
+    covered = SpanSet()
+    for h in hits:
+        if h.kind != "Date":
+            covered.add(h.start, h.end)
     titles_end = {h.end: h for h in hits if h.kind == "Title"}
     out = list(hits)
 
     def free(s: int, e: int) -> bool:
-        return not any(s < ce and cs < e for cs, ce, _ in covered)
+        return not covered.overlaps(s, e)
 
     speech = rules.words.get("SPEECH", ())
     for block in article.blocks:
@@ -334,17 +338,20 @@ def _surnames(article: Article, mentions: Mentions, rules: Ruleset) -> None:
                 h = Hit(h.start, h.end, h.kind, unique[surface], "person.surname")
         remapped.append(h)
     hits = remapped
-    taken = [(h.start, h.end) for h in hits if h.kind != "Date"]
+    taken = SpanSet()
+    for h in hits:
+        if h.kind != "Date":
+            taken.add(h.start, h.end)
     extra = []
     for surname, ref in unique.items():
         for block in article.blocks:
             for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text[block.start:block.end]):
                 s, e = block.start + m.start(), block.start + m.end()
-                if any(s < te and ts < e for ts, te in taken):
+                if taken.overlaps(s, e):
                     continue
                 hon = re.search(r"\b(?:" + "|".join(re.escape(x) for x in rules.honorifics) + r")\s$", text[max(0, s - 6):s])
                 extra.append(Hit(s - len(hon.group(0)) if hon else s, e, "Person", ref, "person.surname"))
-                taken.append((s, e))
+                taken.add(s, e)
     # honorifics in front of gazetteer surnames belong to the mention ("Mr. Gates")
     final = []
     for h in hits + extra:
