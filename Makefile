@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: seeds test install browser clean
+.PHONY: seeds test install browser clean jupyter
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ browser:
 
 test: $(BIN)/kg browser
 	$(BIN)/python -m pytest -q
+
+# JupyterLab on the project's environment, opened on notebooks/
+jupyter: $(BIN)/kg
+	$(BIN)/pip install --quiet -e '.[notebooks]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
 	rm -rf out $(VENV) .pytest_cache
