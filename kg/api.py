@@ -306,13 +306,14 @@ def _free_id(article_id: str, taken: set[str]) -> str:
 
 def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
     union = kg.graph
     ttl = union.serialize(format="turtle").encode("utf-8")
     trig = to_trig(kg.rdf).encode("utf-8")
     page = None
     if html:
         from kg.render import render_html
-        with tempfile.TemporaryDirectory(dir=out) as tmp:
+        with tempfile.TemporaryDirectory(prefix=".graph.html.render-", dir=out) as tmp:
             page = render_html(union, Path(tmp) / "graph.html").read_bytes()
     _write_atomic(out / "graph.trig", trig)
     if page is not None:
@@ -362,6 +363,18 @@ def _write_inputs(report: BuildReport, union: Graph, out: Path) -> None:
     }
     _write_atomic(out / "build-report.json",
                   (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete what a build killed mid-write left: _write_atomic's ".graph.ttl.XXXX" files and
+    the HTML render's ".graph.html.render-XXXX" folder. The finished files are never touched."""
+    import shutil
+    for name in ("graph.ttl", "graph.trig", "graph.html"):
+        for stale in out.glob(f".{name}.*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 def load(out: str | Path = "out") -> KnowledgeGraph:

@@ -52,7 +52,7 @@ def find_inputs(paths: list[Path], suffixes: set[str] = ARTICLE_SUFFIXES) -> tup
             problems.append(f"{path}: no such file or folder")
         elif path.is_dir():
             found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and "".join(p.suffixes[-2:]).lower() in suffixes | {p.suffix.lower()} & suffixes
+                           if p.is_file() and any(p.name.lower().endswith(s) for s in suffixes)
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
                 problems.append(f"{path}: folder holds no articles ({', '.join(sorted(suffixes))})")

@@ -35,6 +35,10 @@ class Article:
     date: dt.date | None = None  # publication date, only when the text states it
     publisher: str | None = None  # gazetteer id of the publisher, when recognisable
     url: str | None = None
+    record: str | None = None    # where in a many-article file: "record 3" (WARC), "line 12", "row 5"
+    authors: tuple[str, ...] = ()  # as the page or row names them
+    duplicate_of: str | None = None  # id of the article this one repeats (kg.dedup: near-duplicate)
+    publisher_name: str | None = None  # the outlet's name when the gazetteer does not know it
 
 
 @dataclass(frozen=True, slots=True)

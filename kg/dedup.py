@@ -1,0 +1,133 @@
+"""Articles -> the same articles with each story built once: exact copies dropped, near copies linked.
+
+    find_duplicates(articles) -> (articles, Duplicates)
+
+- The same article met twice (the same URL, or the same text after normalising whitespace)
+  is kept once, where it was first met; the later copies are dropped and listed.
+- The same story printed again with small edits (a wire story syndicated by several outlets)
+  is a near-duplicate: its word 5-shingles are MinHashed and looked up in an LSH index of the
+  stories met so far (datasketch); an article whose estimated Jaccard similarity to an
+  earlier story reaches NEAR_THRESHOLD gets `duplicate_of` = that story's id. It is still
+  extracted, so every outlet stays a source of what it printed (its own evidence, offsets
+  and publisher), while the facts, being the same triples, are in the graph once and a
+  query can leave out articles with nkg:duplicateOf to count each story once.
+
+Input order decides which copy is the original, so the same input gives the same result.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from kg.model import Article
+
+NEAR_THRESHOLD = 0.5      # syndicated copies with small edits score 0.6-0.95; other stories near 0
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+MIN_WORDS = 30            # shorter texts share too few shingles to be judged
+SEED = 1                  # fixed, so that the same input gives the same links
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ocid|cmpid|ref|source)$", re.IGNORECASE)
+
+
+@dataclass
+class Duplicates:
+    """What find_duplicates found.
+
+    exact: (dropped id, its file, its record, kept id, "url" or "text") per dropped copy.
+    near: (article id, id of the story it repeats, estimated Jaccard similarity).
+    """
+
+    exact: list[tuple[str, str, str | None, str, str]] = field(default_factory=list)
+    near: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The counts and lists, for DIR/build-report.json."""
+        return {
+            "exact": len(self.exact),
+            "near": len(self.near),
+            "exact_duplicates": [{"article": a, "file": f, "record": r, "same_as": k, "by": by}
+                                 for a, f, r, k, by in self.exact],
+            "near_duplicates": [{"article": a, "duplicate_of": o, "similarity": round(s, 3)}
+                                for a, o, s in self.near],
+        }
+
+
+def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplicates]:
+    """The articles without exact copies, near copies marked; and what was found.
+
+    Example
+    -------
+    >>> from kg.model import Article, Span
+    >>> story = "Rice and Gates met Putin in Moscow on Monday to discuss the shield. " * 6
+    >>> def art(i, text, url=None):
+    ...     return Article(i, i + ".txt", text, (Span(0, len(text)),), url=url)
+    >>> kept, dups = find_duplicates([art("a", story, "https://x.org/s"), art("b", story + " "),
+    ...                               art("c", story.replace("Monday", "Tuesday", 1)),
+    ...                               art("d", "Another story entirely. " * 9, "https://x.org/s#top")])
+    >>> [(a.id, a.duplicate_of) for a in kept], dups.as_dict()["exact"], dups.as_dict()["near"]
+    ([('a', None), ('c', 'a')], 2, 1)
+    """
+    from datasketch import MinHash, MinHashLSH  # only builds pay for numpy and scipy
+
+    lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
+    sketches: dict[str, MinHash] = {}
+    by_url: dict[str, str] = {}
+    by_text: dict[bytes, str] = {}
+    order: dict[str, int] = {}
+    kept: list[Article] = []
+    found = Duplicates()
+    for article in articles:
+        body = own_text(article)
+        url_key = normal_url(article.url) if article.url else None
+        text_key = hashlib.sha1(" ".join(body.split()).encode("utf-8")).digest()
+        if url_key and url_key in by_url:
+            found.exact.append((article.id, article.source, article.record, by_url[url_key], "url"))
+            continue
+        if text_key in by_text:
+            found.exact.append((article.id, article.source, article.record, by_text[text_key], "text"))
+            continue
+        if url_key:
+            by_url[url_key] = article.id
+        by_text[text_key] = article.id
+        order[article.id] = len(order)
+        words = re.findall(r"\w+", body.casefold())
+        if len(words) >= MIN_WORDS:
+            sketch = MinHash(num_perm=NUM_PERM, seed=SEED)
+            sketch.update_batch([" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
+                                 for i in range(len(words) - SHINGLE_WORDS + 1)])
+            scored = [(sketch.jaccard(sketches[c]), c) for c in lsh.query(sketch)]
+            scored = [(s, c) for s, c in scored if s >= NEAR_THRESHOLD]
+            if scored:
+                similarity, original = max(scored, key=lambda sc: (sc[0], -order[sc[1]]))
+                found.near.append((article.id, original, similarity))
+                article = dataclasses.replace(article, duplicate_of=original)
+            else:
+                # only originals are indexed, so a copy of a copy points at the first story
+                lsh.insert(article.id, sketch)
+                sketches[article.id] = sketch
+        kept.append(article)
+    return kept, found
+
+
+def own_text(article: Article) -> str:
+    """The article's own lines (page clutter left out), one per line."""
+    if not article.blocks:
+        return article.text
+    return "\n".join(article.text[b.start:b.end] for b in article.blocks)
+
+
+def normal_url(url: str) -> str:
+    """One form per page: scheme, 'www.', fragment, tracking parameters and final '/' ignored.
+
+    >>> normal_url("HTTPS://www.Example.org/a/?utm_source=x&id=2#top")
+    'example.org/a?id=2'
+    """
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
+    return urlunsplit(("", host, parts.path.rstrip("/") or "", query, "")).lstrip("/")
