@@ -253,7 +253,7 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     report.facts = len(resolved.facts) + len(resolved.positions) + len(resolved.quotes)
     if out is not None:
         write(kg, Path(out), html=html)
-    report.triples = len(kg.graph)
+    report.triples = len(kg.graph) if out is None else report.triples
     return kg
 
 
@@ -308,6 +308,8 @@ def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
     union = kg.graph
+    if kg.report is not None:
+        kg.report.triples = len(union)
     ttl = union.serialize(format="turtle").encode("utf-8")
     trig = to_trig(kg.rdf).encode("utf-8")
     page = None

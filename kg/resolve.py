@@ -234,11 +234,15 @@ def _strip_honorific(name: str, rules: Ruleset) -> str:
 def _meetings(extractions, ids, entities, facts, mentions) -> None:
     """Merge meetings across articles and give each one id."""
     drafts = []
+    attendees_of: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        if f.predicate == "schema:attendee":
+            attendees_of[f.subject].add(f.object)
     for x in extractions:
         for rec in x.entities:
             if rec.kind != "Meeting":
                 continue
-            attendees = {f.object for f in facts if f.subject == rec.ref and f.predicate == "schema:attendee"}
+            attendees = attendees_of.get(rec.ref, set())
             location = rec.prop("location")
             drafts.append({
                 "refs": [rec.ref], "articles": {x.article.id}, "kind": rec.prop("meetingKind"),

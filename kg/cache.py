@@ -1,0 +1,141 @@
+"""Per-article extraction cache under DIR/cache/: an unchanged article is not extracted again.
+
+    ExtractionCache(out, rules_digest)       the cache of one build folder and one ruleset
+        .get(article) -> Extraction | None   the extraction an earlier build stored, or None
+        .put(extraction)                      store one extraction (atomically)
+        .prune()                              drop what older rules or older code stored
+    article_key(article) -> str               sha256 of everything the article holds
+
+An entry is found only when the article (id, source file, text, headline, date, publisher,
+url, the lines ingest kept), the rule and gazetteer files (Ruleset.digest) and the extraction
+code are all the same as when it was stored, so a cached build writes the same bytes as a
+fresh one. The layout is DIR/cache/extract-<scope>/<2 hex>/<key>.pickle, where scope hashes
+the rules and the code: changing a rule file starts an empty scope, and prune() deletes the
+old one.
+
+Entries are pickles of plain frozen dataclasses (kg/model.py), written by this program into
+the user's own output folder; do not point a build at an output folder you do not trust.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+from kg.model import Article, Extraction
+
+_PART_FIELDS = tuple(f.name for f in fields(Extraction) if f.name != "article")
+
+
+def article_key(article: Article) -> str:
+    """sha256 of every field of the article (repr of a frozen dataclass is deterministic)."""
+    return hashlib.sha256(repr(article).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def code_digest() -> str:
+    """sha256 of the source of kg.extract and of every kg module it imports, transitively.
+
+    Extraction reaches beyond kg/extract/ (kg/offices.py, kg/text.py, kg/model.py, ...), so
+    the modules are found by reading the import statements, not listed by hand; editing one
+    of them starts a fresh cache, while editing the serializer or the CLI does not.
+    """
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in _extraction_sources(root):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _extraction_sources(root: Path) -> list[Path]:
+    def module_file(name: str) -> Path | None:
+        base = root.joinpath(*name.split("."))
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    seen: dict[str, Path] = {}
+    queue = ["kg.extract", "kg.model", "kg.ruleset", "kg.cache"]
+    while queue:
+        name = queue.pop()
+        path = module_file(name)
+        if path is None or name in seen:
+            continue
+        seen[name] = path
+        if path.name == "__init__.py" and name != "kg":
+            queue += [f"{name}.{p.stem}" for p in path.parent.glob("*.py") if p.stem != "__init__"]
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                queue.append(node.module)
+                queue += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                queue += [a.name for a in node.names]
+    return sorted(p for n, p in seen.items() if n.startswith("kg.") or n == "kg")
+
+
+def extraction_parts(x: Extraction) -> tuple:
+    """An extraction without its article: what workers send back and the cache stores."""
+    return tuple(getattr(x, name) for name in _PART_FIELDS)
+
+
+def from_parts(article: Article, parts: tuple) -> Extraction:
+    return Extraction(article, **dict(zip(_PART_FIELDS, parts)))
+
+
+class ExtractionCache:
+    """The extraction cache of one output folder for one ruleset and one version of the code."""
+
+    def __init__(self, out: str | Path, rules_digest: str) -> None:
+        self.root = Path(out) / "cache"
+        scope = hashlib.sha256(f"{rules_digest}\n{code_digest()}".encode()).hexdigest()[:20]
+        self.folder = self.root / f"extract-{scope}"
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, article: Article) -> Extraction | None:
+        path = self._path(article_key(article))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            parts = pickle.loads(data)
+            extraction = from_parts(article, parts)
+        except Exception:  # a torn or foreign file is a miss, never an error: it is only a cache
+            path.unlink(missing_ok=True)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return extraction
+
+    def put(self, extraction: Extraction) -> None:
+        path = self._path(article_key(extraction.article))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(extraction_parts(extraction), protocol=pickle.HIGHEST_PROTOCOL)
+        # temporary file + rename: a reader (or a crash) never leaves half an entry behind
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self) -> None:
+        """Delete the entries of other rules or other code: they can never be hit again."""
+        if not self.root.is_dir():
+            return
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name.startswith("extract-") and child != self.folder:
+                shutil.rmtree(child, ignore_errors=True)

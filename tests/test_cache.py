@@ -1,0 +1,105 @@
+"""The per-article extraction cache: same bytes with and without it, invalidated by rule edits.
+
+Builds use html=False: the page is not what the cache changes, and it is the slow part.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.parallel
+from kg.api import build
+from kg.cache import ExtractionCache, article_key
+from kg.extract import extract
+from kg.ruleset import RULES_DIR, load_ruleset
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FILES = sorted(SEEDS.glob("*.txt"))[:3]     # three articles keep the suite quick
+
+
+def _no_extraction(article, rules):
+    raise AssertionError(f"{article.id} was extracted again although the cache holds it")
+
+
+@pytest.fixture(scope="module")
+def cached_build(tmp_path_factory):
+    """The seeds built twice into one folder (the second build from the cache) and once without."""
+    out = tmp_path_factory.mktemp("cached")
+    build(FILES, out, html=False)
+    first = (out / "graph.ttl").read_bytes()
+    fresh = tmp_path_factory.mktemp("fresh")
+    build(FILES, fresh, html=False, cache=False)
+    return out, first, fresh
+
+
+def test_cache_holds_one_entry_per_article(cached_build):
+    out, _, fresh = cached_build
+    assert len(list((out / "cache").glob("extract-*/*/*.pickle"))) == len(FILES)
+    assert not (fresh / "cache").exists()
+
+
+def test_second_build_reads_every_article_from_the_cache_and_writes_the_same_bytes(cached_build, monkeypatch):
+    out, first, fresh = cached_build
+    monkeypatch.setattr(kg.parallel, "extract", _no_extraction)
+    build(FILES, out, html=False)
+    assert (out / "graph.ttl").read_bytes() == first
+
+
+def test_build_with_cache_equals_build_without_cache_byte_for_byte(cached_build):
+    out, first, fresh = cached_build
+    assert first == (fresh / "graph.ttl").read_bytes()
+    assert (out / "graph.trig").read_bytes() == (fresh / "graph.trig").read_bytes()
+
+
+def test_no_cache_extracts_every_article_again(cached_build, monkeypatch, tmp_path):
+    out, _, _ = cached_build
+    calls = []
+    monkeypatch.setattr(kg.parallel, "extract", lambda a, r: calls.append(a.id) or extract(a, r))
+    build(FILES, tmp_path, html=False, cache=False)
+    assert len(calls) == len(FILES)
+
+
+def test_editing_a_rule_file_invalidates_the_cache(tmp_path, monkeypatch):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    out = tmp_path / "out"
+    one = FILES[:2]
+    build(one, out, rules_dir=rules, html=False)
+    old_scopes = {p.name for p in (out / "cache").iterdir()}
+    people = rules / "gazetteer" / "people.toml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n# an analyst's note\n", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(kg.parallel, "extract", lambda a, r: calls.append(a.id) or extract(a, r))
+    build(one, out, rules_dir=rules, html=False)
+    assert len(calls) == 2
+    new_scopes = {p.name for p in (out / "cache").iterdir()}
+    assert new_scopes and not new_scopes & old_scopes   # the stale entries are gone
+
+
+def test_a_changed_article_misses_and_an_unchanged_one_hits(tmp_path):
+    rules = load_ruleset()
+    from kg.ingest import read_article
+    article = read_article(FILES[0], rules)
+    cache = ExtractionCache(tmp_path, rules.digest)
+    assert cache.get(article) is None
+    cache.put(extract(article, rules))
+    assert cache.get(article) == extract(article, rules)
+    from dataclasses import replace
+    edited = replace(article, text=article.text + " ")
+    assert article_key(edited) != article_key(article)
+    assert cache.get(edited) is None
+    assert (cache.hits, cache.misses) == (1, 2)
+
+
+def test_a_torn_cache_entry_is_a_miss_not_an_error(tmp_path):
+    rules = load_ruleset()
+    from kg.ingest import read_article
+    article = read_article(FILES[0], rules)
+    cache = ExtractionCache(tmp_path, rules.digest)
+    cache.put(extract(article, rules))
+    (entry,) = cache.folder.glob("*/*.pickle")
+    entry.write_bytes(entry.read_bytes()[:20])
+    assert cache.get(article) is None
+    assert not entry.exists()
