@@ -115,7 +115,8 @@ def sentences_of(article: Article, units: list[Unit]) -> list[Sentence]:
                 cut = m.end()
                 if any(q.start <= m.start() < q.end for q in unit.quotes):
                     continue
-                word = re.search(r"([\w.]+)[.!?…]*[\"”’)]*\s*$", text[pos:m.start() + 1])
+                # look back a few characters only: from `pos` it would rescan every skipped boundary
+                word = re.search(r"([\w.]+)[.!?…]*[\"”’)]*\s*$", text[max(pos, m.start() - 40):m.start() + 1])
                 token = word.group(1).rstrip(".").lower() if word else ""
                 if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                     continue
