@@ -131,12 +131,14 @@ def stats(graph: Path = typer.Option(Path("out"), "--graph", help="Build folder.
     Example: kg stats --graph out
     """
     from kg.api import load
-    from kg.stats import graph_stats, format_stats
+    from kg.stats import duplicate_lines, format_stats, graph_stats
     try:
         kg = load(graph)
     except KgError as exc:
         _fail(exc)
-    typer.echo(format_stats(graph_stats(kg.graph)))
+    union = kg.graph
+    typer.echo(format_stats(graph_stats(union)))
+    typer.echo("\n".join(duplicate_lines(union, graph)))
 
 
 @rules_app.command("test")

@@ -91,3 +91,20 @@ def format_stats(stats: GraphStats) -> str:
     lines += ["", "most connected (distinct neighbours)"]
     lines += [f"  {label:<36}{kind:<14}{degree:>4}" for label, kind, degree in stats.most_connected]
     return "\n".join(lines)
+
+
+def duplicate_lines(graph: Graph, build_dir=None) -> list[str]:
+    """How many copies of a story the build met: exact ones (built once, from the folder's
+    build-report.json) and near ones (linked in the graph by nkg:duplicateOf)."""
+    import json
+    from pathlib import Path
+
+    near = len(set(graph.subjects(NKG.duplicateOf, None)))
+    exact = 0
+    report = Path(build_dir) / "build-report.json" if build_dir else None
+    if report is not None and report.exists():
+        try:
+            exact = int(json.loads(report.read_text(encoding="utf-8")).get("duplicates", {}).get("exact", 0))
+        except (ValueError, AttributeError):
+            exact = 0
+    return [f"duplicates: {exact} exact (built once), {near} near (linked by nkg:duplicateOf)"]

@@ -225,3 +225,17 @@ def test_kg_stats_prints_the_four_tables(seeds):
     assert result.exit_code == 0, result.output
     assert "Person" in result.output and "schema:attendee" in result.output
     assert "Vladimir Putin" in result.output
+
+
+def test_kg_stats_reports_duplicates(tmp_path):
+    """Issue #10: kg stats says how many duplicates and near-duplicates the build met."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    kg_cmd = str(Path(sys.executable).with_name("kg"))
+    out = tmp_path / "out"
+    subprocess.run([kg_cmd, "build", str(Path(__file__).parent.parent / "seeds"), "--out", str(out), "--no-html"],
+                   check=True, capture_output=True)
+    result = subprocess.run([kg_cmd, "stats", "--graph", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "duplicates: 0 exact (built once), 0 near (linked by nkg:duplicateOf)" in result.stdout
