@@ -129,19 +129,8 @@ def test_resolved_person_is_an_entity_of_the_article_and_has_a_mention(rules):
 
 def _context(article, rules):
     """The context extract() builds, up to the point where roles are read."""
-    from kg.extract.context import Context
-    from kg.extract.dates import find_dates
-    from kg.extract.entities import Hit, find_mentions, tag_sentence
-    from kg.extract.sentences import sentences_of, units_of
-    units = units_of(article)
-    sentences = sentences_of(article, units)
-    mentions = find_mentions(article, rules)
-    dates = {i: find_dates(article.text, s.start, s.end, article.date, rules) for i, s in enumerate(sentences)}
-    date_hits = [Hit(d.start, d.end, "Date", d.value or "", d.rule, (d.value, d.datatype))
-                 for ds in dates.values() for d in ds]
-    ctx = Context(article, rules, mentions, units, sentences, [], dates)
-    ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
-    return ctx
+    from kg.extract import build_context
+    return build_context(article, rules)[0]
 
 
 # ---------------------------------------------------------------- the dated fixture articles

@@ -17,10 +17,11 @@ from kg.extract.sentences import sentences_of, units_of
 from kg.model import Article, EntityRecord, Extraction, Mention
 from kg.ruleset import Ruleset
 
-__all__ = ["extract"]
+__all__ = ["extract", "build_context"]
 
 
-def extract(article: Article, rules: Ruleset) -> Extraction:
+def build_context(article: Article, rules: Ruleset) -> tuple[Context, list[Hit]]:
+    """What the relation rules read: sentences, mentions, dates and the tagged sentences."""
     units = units_of(article)
     sentences = sentences_of(article, units)
     mentions = find_mentions(article, rules)
@@ -29,6 +30,12 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
                  for ds in dates.values() for d in ds]
     ctx = Context(article, rules, mentions, units, sentences, [], dates)
     ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
+    return ctx, date_hits
+
+
+def extract(article: Article, rules: Ruleset) -> Extraction:
+    ctx, date_hits = build_context(article, rules)
+    mentions, sentences = ctx.mentions, ctx.sentences
     site_hits = relations.sites(ctx)
     if site_hits:
         mentions.hits = sorted([*mentions.hits, *site_hits], key=lambda h: (h.start, h.end))
