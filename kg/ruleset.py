@@ -269,7 +269,7 @@ def _load_cached(folder_name: str, digest: str) -> Ruleset:
     alts = sorted(titles, key=len, reverse=True)
     title_pattern = re.compile(
         r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")s?"
-        r"(?P<qual>\s+(?-i:of|for)\s+(?-i:(?!the\b|a\b|an\b)[A-Z]?[a-z]+)(?:\s+(?-i:(?!the\b)[a-z]+))?)?(?![\w-])",
+        r"(?P<qual>\s+(?-i:of|for)\s+(?-i:(?!the\b|a\b|an\b)[A-Z]?[a-z]+)(?:\s+(?-i:(?!the\b|at\b|in\b|of\b|for\b|on\b|with\b|from\b|to\b)[a-z]+))?)?(?![\w-])",
         re.IGNORECASE)
 
     names = files["names"][1]

@@ -90,9 +90,10 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
             kinds.setdefault(h.ref, "Person")
             names.setdefault(h.ref, [])
             out_mentions.append(Mention(h.ref, h.start, h.end, article.text[h.start:h.end], h.rule))
-    for ref, (kind, label, extra) in ctx.extra_entities.items():
+    for ref, (kind, label, aliases) in ctx.extra_entities.items():
         kinds.setdefault(ref, kind)
         names.setdefault(ref, [label])
+        names[ref] += [a for a in aliases if a not in names[ref]]
     for ref, kind in kinds.items():
         label = names[ref][0] if names[ref] else ""
         records[ref] = EntityRecord(ref, kind, label, tuple(names[ref]), subtypes.get(ref), props.get(ref, ()))

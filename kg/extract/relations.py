@@ -282,7 +282,7 @@ def proposals(ctx: Context) -> None:
                 proposer = t.hit(m.group("proposer"))
                 what = t.span_text(m.start("what"), m.end("what"))
                 phrase = _action_phrase(what, rules.participles)
-                folded = fold(phrase + " " + what)
+                folded = fold(phrase)  # the proposal's own words, not the clauses around it
                 entry = next((e for e in known if any(k in folded for k in e.prop("keywords", ()))), None)
                 if entry is not None:
                     ref = f"gaz:{entry.id}"
@@ -299,7 +299,12 @@ def proposals(ctx: Context) -> None:
                     places = [h for h in t.hits_in(m.start("what"), m.end("what"))
                               if h.kind in ("Country", "City", "Place")]
                     location = places[0].ref if places else None
-                    ctx.extra_entities[ref] = ("Proposal", phrase, ())
+                    where = ctx.article.text[places[0].start:places[0].end] if places else None
+                    if location is None and proposer.kind == "Country" and re.match(r"host\b", phrase):
+                        # "Lithuania has offered to host a second radar": on its own territory
+                        location = proposer.ref
+                        where = ctx.rules.entries[proposer.ref[4:]].label if proposer.ref.startswith("gaz:") else None
+                    ctx.extra_entities[ref] = ("Proposal", phrase, tuple(proposal_aliases(phrase, where)))
                 ctx.fact(proposer.ref, "nkg:proposed", ref, t.sentence, rule.id)
                 if location:
                     ctx.fact(ref, "schema:location", location, t.sentence, rule.id)
@@ -317,7 +322,7 @@ def _action_phrase(what: str, participles: dict[str, str]) -> str:
         verb = m.group("verb").lower()
         base = participles.get(verb) or (verb[:-2] if verb.endswith("ed") else verb)
         what = f"{base} {m.group('obj')}{m.group('rest')}"
-    what = re.sub(r"\s+(?:that|which|who|whereby|so that)\s.*$", "", what)  # the thing, not what it would do
+    what = re.sub(r",?\s+(?:that|which|who|whereby|where|so that|until|unless|while)\s.*$", "", what)  # the thing, not what it would do
     what = re.sub(r"^(?:setting up|creating|establishing|building|opening)\s+", "", what)
     what = re.sub(r"^(?:a|an|the|to)\s+", "", what)
     what = re.sub(r"\blocated\s+in\b", "in", what)
@@ -325,5 +330,14 @@ def _action_phrase(what: str, participles: dict[str, str]) -> str:
     return what.strip()
 
 
-def proposal_label_slug(label: str) -> str:
-    return slugify(label)
+def proposal_aliases(phrase: str, where: str | None) -> list[str]:
+    """Names of a proposal as a noun phrase: 'host a second radar for the US shield' is also
+    'second radar' and 'second radar in Lithuania'."""
+    core = re.sub(r"^(?:host|deploy|set up|create|build|establish|station|place|use|revive|reviving|"
+                  r"extend|open|hold|introduce|give|grant|sign)\s+", "", phrase)
+    core = re.sub(r"^(?:a|an|the)\s+", "", core)
+    short = re.split(r"\s+(?:for|to|with|on the part of|against|that|which|by|until|from)\s+", core)[0]
+    names = [n for n in dict.fromkeys([core, short]) if n != phrase and len(n.split()) >= 1]
+    if where and f" in {where}" not in short and where not in short:
+        names.append(f"{short} in {where}")
+    return names
