@@ -382,9 +382,9 @@ def _load_gazetteer(folder: Path) -> dict:
                 raise RuleFileError(f"{path}: system {s['id']}: bad pattern {p!r} ({exc})") from None
     for p in data.get("proposal", []):
         _need(path, p, ("id", "name", "keywords"), "proposal")
-        add(GazEntry(p["id"], "Proposal", p["name"],
+        add(GazEntry(p["id"], "Proposal", p["name"], tuple(p.get("aliases", ())),
                      props=tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                                        for k, v in p.items() if k not in ("id", "name")))), path)
+                                        for k, v in p.items() if k not in ("id", "name", "aliases")))), path)
     path = folder / "publishers.toml"
     publishers = []
     for p in _load_toml(path).get("publisher", []):

@@ -102,7 +102,8 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         for ref in (f.subject, f.object if not f.datatype else None):
             if ref and ref.startswith("gaz:") and ref not in records:
                 entry = rules.entries[ref[4:]]
-                records[ref] = EntityRecord(ref, entry.kind, entry.label, ())
+                records[ref] = EntityRecord(ref, entry.kind, entry.label,
+                                            entry.aliases if entry.kind == "Proposal" else ())
     for n, d in enumerate(drafts):
         ref = f"meeting:{article.id}:{n}"
         best = meetings_mod._best_place(d)
