@@ -47,12 +47,10 @@ def quotes(ctx: Context) -> list[QuoteRecord]:
                 speaker, rule = known[0][1], "quote.same-paragraph"
             if speaker is None:
                 continue
-            ev_start = min(q.start - 1, unit.start)
             sentence_span = _sentence_around(ctx, q)
             out.append(QuoteRecord(speaker, text[q.start:q.end].strip(), q.start, q.end,
                                    Evidence(ctx.article.id, sentence_span.start, sentence_span.end,
                                             text[sentence_span.start:sentence_span.end], rule)))
-            del ev_start
     out += _pull_quotes(ctx, persons)
     return out
 

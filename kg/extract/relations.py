@@ -122,7 +122,6 @@ def stances(ctx: Context) -> None:
                         ctx.fact(subject, "nkg:aimedAt", t.hit(c).ref, t.sentence, rule.id)
                     continue
                 actor = t.hit(m.group("actor"))
-                trigger_at = m.end("actor")
                 if _negated(t.text, _trigger_start(t.text, m), ctx.rules):
                     continue
                 targets = []
@@ -150,7 +149,6 @@ def stances(ctx: Context) -> None:
                     for target in dict.fromkeys(x for x in targets if x):
                         if target != who.ref:
                             ctx.fact(who.ref, rule.emits, target, t.sentence, rule.id)
-                del trigger_at
 
 
 def _coordinated(t, actor_at: int, actor: Hit) -> list[Hit]:
