@@ -37,3 +37,14 @@ def seeds_build(tmp_path_factory) -> Path:
     result = run_kg("build", SEEDS, "--out", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(KnowledgeGraph, out folder) of the seeds built once through the API, without HTML.
+
+    Shared by the query, serve and push tests, which only read it (they copy what they change).
+    """
+    from kg.api import build
+    out = tmp_path_factory.mktemp("seeds-api") / "out"
+    return build([SEEDS], out, html=False), out

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from typer.testing import CliRunner
 
-from kg.api import SEEDS, build
+from kg.api import SEEDS
 from kg.cli import app
 from kg.errors import QueryError
 from kg.push import push
@@ -22,13 +22,6 @@ from kg.serve import free_port, oxigraph_binary
 from kg.store import open_store
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("push") / "out"
-    kg = build([SEEDS], out, html=False)
-    return kg, out
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from kg.api import SEEDS, build
+from kg.api import SEEDS
 from kg.cli import app
 from kg.errors import QueryError
 from kg.query import (format_results, library, prepare, query_dataset, run_rdflib, run_store,
@@ -19,13 +19,6 @@ from kg.query import (format_results, library, prepare, query_dataset, run_rdfli
 from kg.store import open_store, store_path, write_store
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sparql") / "out"
-    kg = build([SEEDS], out, html=False)
-    return kg, out
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 
 import pytest
 
-from kg.api import SEEDS, build
 from kg.query import library, prepare, query_dataset, run_endpoint, run_rdflib, run_store
 from kg.serve import free_port
 from kg.store import open_store
@@ -63,13 +62,6 @@ def kg_serve(out, *args, deadline: float = 20.0):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("serve") / "out"
-    kg = build([SEEDS], out, html=False)
-    return kg, out
 
 
 @pytest.fixture(scope="module")
