@@ -40,7 +40,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from dateutil import parser as dateparser
 
 from kg.errors import ArticleError
-from kg.ingest import MAX_BYTES, parse_article, read_article
+from kg.ingest import MAX_BYTES, open_input, parse_article, read_article, read_input_bytes
 from kg.model import Article, Span
 from kg.ruleset import Ruleset
 from kg.text import name_key
@@ -166,12 +166,7 @@ class PageMeta:
 
 
 def _html_file(path: Path, rules: Ruleset, article_id: str, fields, log: ReadLog) -> Iterator[Article]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise ArticleError(f"{path}: too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
+    data = read_input_bytes(path)
     if not data.strip():
         raise ArticleError(f"{path}: empty file")
     if b"\x00" in data[:8192]:
@@ -225,10 +220,7 @@ def _warc_records(path: Path, rules: Ruleset, article_id: str, fields, log: Read
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    stream = open_input(path)
     with stream:
         records = ArchiveIterator(stream)
         n, last_reported = 0, False
@@ -325,10 +317,7 @@ def _gzip_complete(path: Path) -> bool:
 
 
 def _jsonl_lines(path: Path, rules: Ruleset, article_id: str, fields, log: ReadLog) -> Iterator[Article]:
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    stream = open_input(path)
     with stream:
         for n, raw in enumerate(stream, start=1):
             where = f"line {n}"
@@ -352,10 +341,7 @@ def _jsonl_lines(path: Path, rules: Ruleset, article_id: str, fields, log: ReadL
 
 def _csv_rows(path: Path, rules: Ruleset, article_id: str, fields, log: ReadLog) -> Iterator[Article]:
     csv.field_size_limit(MAX_BYTES)  # article texts outgrow csv's 128 KiB default
-    try:
-        stream = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    stream = open_input(path, "r", encoding="utf-8-sig", newline="")
     with stream:
         try:
             first = stream.readline()

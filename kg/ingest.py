@@ -90,16 +90,28 @@ def decode_article_bytes(path: Path, data: bytes) -> str:
     return text
 
 
-def read_article(path: Path, rules: Ruleset, article_id: str | None = None) -> Article:
-    """Read one article file."""
+def open_input(path: Path, mode: str = "rb", **kwargs):
+    """An input file opened for streaming, or ArticleError naming it."""
+    try:
+        return path.open(mode, **kwargs)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """A whole input file, or ArticleError naming it; the size limit is checked before reading."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:  # say so without reading a file we will not use
             raise ArticleError(f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
-    text = decode_article_bytes(path, data)
+
+
+def read_article(path: Path, rules: Ruleset, article_id: str | None = None) -> Article:
+    """Read one article file."""
+    text = decode_article_bytes(path, read_input_bytes(path))
     return parse_article(text, article_id or path.stem, path.name, rules)
 
 
