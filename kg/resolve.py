@@ -143,20 +143,22 @@ def _assign_ids(extractions: list[Extraction], rules: Ruleset) -> dict[str, str]
                 new_people[rec.ref.split(":", 2)[2]].append(rec.ref)
     full_names = sorted((n for n in new_people if len(n.split()) >= 2), key=lambda n: (-len(n), n))
     canonical: dict[str, str] = {}
+    named_by_surname: dict[str, list[str]] = defaultdict(list)   # full names of canonical, by last word
     for name in full_names:
         parts = name.split()
         surname, first = fold(parts[-1]), fold(" ".join(parts[:-1]))
         match = [e for f, e in by_surname.get(surname, []) if fuzz.ratio(f, first) >= FIRST_NAME_SIMILARITY]
         if match:
             canonical[name] = f"person/{slugify(match[0].label)}"
-            continue
-        twin = next((c for c in canonical if c.split()[-1] == parts[-1] and not canonical[c].startswith("person/_")
-                     and fuzz.ratio(fold(" ".join(c.split()[:-1])), first) >= FIRST_NAME_SIMILARITY), None)
-        canonical[name] = canonical[twin] if twin else f"person/{slugify(name)}"
+        else:
+            twin = next((c for c in named_by_surname.get(parts[-1], ()) if not canonical[c].startswith("person/_")
+                         and fuzz.ratio(fold(" ".join(c.split()[:-1])), first) >= FIRST_NAME_SIMILARITY), None)
+            canonical[name] = canonical[twin] if twin else f"person/{slugify(name)}"
+        named_by_surname[parts[-1]].append(name)
     for name in new_people:
         if name in canonical:
             continue
-        same = sorted({canonical[c] for c in canonical if c.split()[-1] == name})
+        same = sorted({canonical[c] for c in named_by_surname.get(name, ())})
         canonical[name] = same[0] if len(same) == 1 else f"person/{slugify(name)}"
     for name, refs in new_people.items():
         for ref in refs:
@@ -207,21 +209,28 @@ def _labels(entities: dict[str, Entity], extractions, ids, rules: Ruleset) -> No
                                                      -counts[gid][n], -len(n), n))[0]
             if ent.kind == "Person":
                 ent.label = _strip_honorific(ent.label, rules)
+    places: dict[str, Entity] = {}     # last part of the id -> the first place with it
+    for ent in entities.values():
+        if ent.kind in ("Country", "City", "Place"):
+            places.setdefault(ent.id.split("/")[-1], ent)
+    takes_the = {key: e.prop("article") == "the" for key, e in _first_entries(rules).items()}
     for gid, ent in entities.items():
         if ent.kind == "Site":
             where_id = "--".join(gid.split("/")[-1].split("--")[1:])
-            where = next((e for e in entities.values() if e.id.split("/")[-1] == where_id
-                          and e.kind in ("Country", "City", "Place")), None)
+            where = places.get(where_id)
             where_label = where.label if where else where_id.replace("-", " ").title()
-            article = "the " if where is not None and _takes_article(where, rules) else ""
+            article = "the " if where is not None and takes_the.get((where.kind, where.label)) else ""
             ent.label = f"{ent.props.get('siteKind', 'site')} in {article}{where_label}"
     for ent in entities.values():
         ent.aliases.discard(ent.label)
 
 
-def _takes_article(place: Entity, rules: Ruleset) -> bool:
-    entry = next((e for e in rules.entries.values() if e.kind == place.kind and e.label == place.label), None)
-    return bool(entry and entry.prop("article") == "the")
+def _first_entries(rules: Ruleset) -> dict:
+    """(kind, label) -> the first gazetteer entry of that kind and label."""
+    first: dict = {}
+    for e in rules.entries.values():
+        first.setdefault((e.kind, e.label), e)
+    return first
 
 
 def _strip_honorific(name: str, rules: Ruleset) -> str:
@@ -251,15 +260,31 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
                 "date": rec.prop("date"), "first": (x.article.id, int(rec.prop("first", "0"))),
             })
     clusters: list[dict] = []
+    # a draft can only join a cluster of its name, or, unnamed, one sharing an attendee
+    # (_meeting_affinity is 0 otherwise): look those up instead of scanning every cluster
+    by_name: dict[str, list[int]] = defaultdict(list)
+    by_attendee: dict[str, list[int]] = defaultdict(list)
     for d in sorted(drafts, key=lambda d: (-(d["date"] is not None), -len(d["attendees"]), d["first"])):
         best, best_score = None, 0.0
-        for c in clusters:
-            score = _meeting_affinity(c, d)
+        if d["name"]:
+            candidates = by_name.get(d["name"], [])
+        else:
+            candidates = sorted({i for a in d["attendees"] for i in by_attendee.get(a, ())})
+        for i in candidates:
+            score = _meeting_affinity(clusters[i], d)
             if score > best_score:
-                best, best_score = c, score
+                best, best_score = clusters[i], score
         if best is None:
-            clusters.append(dict(d, refs=list(d["refs"]), attendees=set(d["attendees"])))
+            best = dict(d, refs=list(d["refs"]), attendees=set(d["attendees"]), index=len(clusters))
+            clusters.append(best)
+            if best["name"]:
+                by_name[best["name"]].append(best["index"])
+            for a in best["attendees"]:
+                by_attendee[a].append(best["index"])
             continue
+        if not best["name"]:
+            for a in d["attendees"] - best["attendees"]:
+                by_attendee[a].append(best["index"])
         best["refs"] += d["refs"]
         best["articles"] |= d["articles"]
         best["attendees"] |= d["attendees"]
