@@ -5,8 +5,9 @@
 
 For each N it generates a corpus (bench/make_corpus.py, cached under --work) and runs one
 `kg.api.build()` in a fresh process, timing each stage by wrapping the functions build()
-calls: ingest (find inputs, read, dedup), extract, resolve, graph (to_dataset), Turtle out
-(union graph, graph.ttl and graph.trig), store load, HTML. It prints articles/s, MB/s, the
+calls: ingest (compiling the rules, finding inputs, reading, dedup), extract, resolve,
+graph+ttl (making the statements and writing graph.ttl and graph.trig: one streaming pass,
+article by article, so the two are one stage), store load, HTML. It prints articles/s, MB/s, the
 peak RSS of that process, and the scaling exponent b of time ~ N^b between the smallest and
 the largest N (1.0 is linear).
 
@@ -37,7 +38,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ["ingest", "extract", "resolve", "graph", "turtle", "store", "html"]
+STAGES = ["ingest", "extract", "resolve", "graph+ttl", "store", "html"]
 DEFAULT_SIZES = "1000,2000,4000,8000"
 
 
@@ -59,8 +60,7 @@ def child_build(corpus: Path, out: Path, workers: int, cache: bool, html: bool) 
     import kg.dedup
     import kg.render
     import kg.store
-    times = dict.fromkeys([*STAGES, "write", "union"], 0.0)
-    in_write = [False]
+    times = dict.fromkeys(STAGES, 0.0)
 
     def timed(name, fn):
         def wrapper(*args, **kwargs):
@@ -80,34 +80,14 @@ def child_build(corpus: Path, out: Path, workers: int, cache: bool, html: bool) 
                 times[name] += time.perf_counter() - start
         return wrapper
 
-    def write(*args, **kwargs):
-        in_write[0] = True
-        try:
-            return fn_write(*args, **kwargs)
-        finally:
-            in_write[0] = False
-
-    def union(*args, **kwargs):
-        # inside write() the union graph is part of writing Turtle (timed with write); after
-        # it, build() makes it again to count the triples
-        start = time.perf_counter()
-        try:
-            return fn_union(*args, **kwargs)
-        finally:
-            if not in_write[0]:
-                times["union"] += time.perf_counter() - start
-
-    fn_write, fn_union = kg.api.write, kg.api.union_graph
     kg.api.find_inputs = timed("ingest", kg.api.find_inputs)
     kg.api._read_all = timed_generator("ingest", kg.api._read_all)
     kg.dedup.find_duplicates = timed("ingest", kg.dedup.find_duplicates)
     kg.api.extract_many = timed("extract", kg.api.extract_many)
     kg.api.resolve = timed("resolve", kg.api.resolve)
-    kg.api.to_dataset = timed("graph", kg.api.to_dataset)
-    kg.api.write = timed("write", write)
-    kg.api.union_graph = union
+    kg.api.write_graph = timed("graph+ttl", kg.api.write_graph)
     kg.render.render_html = timed("html", kg.render.render_html)
-    kg.store.write_store = timed("store", kg.store.write_store)
+    kg.store.load_store_files = timed("store", kg.store.load_store_files)
 
     from kg.ruleset import load_ruleset
     start = time.perf_counter()
@@ -117,9 +97,6 @@ def child_build(corpus: Path, out: Path, workers: int, cache: bool, html: bool) 
     result = kg.api.build([corpus], out, workers=workers, cache=cache, html=html)
     total = time.perf_counter() - start + rules_s
     times["ingest"] += rules_s
-    times["turtle"] = times["write"] - times["html"] - times["store"]
-    # the triple count after writing builds the union graph again: book it under "graph"
-    times["graph"] += times["union"]
     return {"total": total, "stages": {s: times[s] for s in STAGES},
             "articles": result.report.read, "triples": result.report.triples,
             "skipped": len(result.report.skipped), "rss_mb": _peak_rss_mb(), "cpu": _cpu_s(),

@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
-from kg.graph import to_dataset, to_trig, union_graph
+from kg.graph import to_dataset, union_graph, write_graph
 from kg.ingest import find_inputs
 from kg.parallel import extract_many
 from kg.resolve import resolve
@@ -38,7 +38,6 @@ class BuildReport:
                 f"{self.facts} facts, {self.triples} triples")
 
 
-@dataclass
 class KnowledgeGraph:
     """A built graph: `rdf` is the rdflib Dataset (one named graph per article), `graph`
     every triple in one rdflib Graph.
@@ -54,9 +53,24 @@ class KnowledgeGraph:
     >>> [e.label for e in news.entities("Person")][:3]           # doctest: +SKIP
     """
 
-    rdf: Dataset
-    out: Path | None = None
-    report: BuildReport | None = None
+    def __init__(self, rdf: Dataset | None = None, out: Path | None = None,
+                 report: BuildReport | None = None, *, make_rdf=None) -> None:
+        """`rdf`, or `make_rdf`: a function giving it when first asked for (a build writes
+        its files without making rdflib objects; the API makes them only when used)."""
+        self._rdf = rdf
+        self._make_rdf = make_rdf
+        self.out = out
+        self.report = report
+
+    @property
+    def rdf(self) -> Dataset:
+        if self._rdf is None:
+            self._rdf = self._make_rdf()
+            self._make_rdf = None
+        return self._rdf
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph(out={str(self.out)!r}, report={self.report!r})"
 
     @property
     def graph(self) -> Graph:
@@ -247,13 +261,15 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     if not extractions:
         raise ArticleError(report.skipped[0] if report.skipped else "no articles given")
     resolved = resolve(extractions, rules)
-    dataset = to_dataset(resolved, rules)
-    kg = KnowledgeGraph(dataset, Path(out) if out else None, report)
+    del extractions     # resolved holds what the graph needs; the rest can go
+    kg = KnowledgeGraph(None, Path(out) if out else None, report,
+                        make_rdf=lambda: to_dataset(resolved, rules))
     report.entities = len(resolved.entities)
     report.facts = len(resolved.facts) + len(resolved.positions) + len(resolved.quotes)
     if out is not None:
-        write(kg, Path(out), html=html)
-    report.triples = len(kg.graph) if out is None else report.triples
+        write(resolved, rules, report, Path(out), html=html)
+    else:
+        report.triples = len(kg.graph)
     return kg
 
 
@@ -304,39 +320,60 @@ def _free_id(article_id: str, taken: set[str]) -> str:
     return f"{article_id}-{n}"
 
 
-def write(kg: KnowledgeGraph, out: Path, *, html: bool = True) -> None:
+def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True) -> None:
+    """graph.trig, graph.ttl, the SPARQL store, graph.html, the texts and build-report.json.
+
+    The RDF files are written to temporary files beside their targets; the store is loaded
+    from them and the page rendered from the store, and only then are the files renamed
+    into place, each atomically.
+    """
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
-    union = kg.graph
-    if kg.report is not None:
-        kg.report.triples = len(union)
-    ttl = union.serialize(format="turtle").encode("utf-8")
-    trig = to_trig(kg.rdf).encode("utf-8")
-    page = None
-    if html:
-        from kg.render import render_html
-        with tempfile.TemporaryDirectory(prefix=".graph.html.render-", dir=out) as tmp:
-            page = render_html(union, Path(tmp) / "graph.html").read_bytes()
-    _write_atomic(out / "graph.trig", trig)
-    if page is not None:
-        _write_atomic(out / "graph.html", page)
-    _write_atomic(out / "graph.ttl", ttl)
-    from kg.store import write_store
-    write_store(kg.rdf, out)
-    kg.out = out
-    if kg.report is not None:
-        _write_inputs(kg.report, union, out)
+    from kg.store import load_store_files, open_store
+    temporaries = []
+    try:
+        files = {}
+        for name in ("graph.ttl", "graph.trig"):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            temporaries.append(Path(tmp))
+            files[name] = os.fdopen(fd, "w+b")
+        with files["graph.ttl"] as ttl, files["graph.trig"] as trig:
+            report.triples = write_graph(resolved, rules, ttl, trig)
+            for fh in (ttl, trig):
+                fh.flush()
+                os.fsync(fh.fileno())
+        ttl_tmp, trig_tmp = temporaries
+        load_store_files(out, trig=trig_tmp, ttl=ttl_tmp)
+        page = None
+        if html:
+            from kg.render import render_html
+            from kg.store import StoreGraph
+            with tempfile.TemporaryDirectory(prefix=".graph.html.render-", dir=out) as tmp:
+                page = render_html(StoreGraph(open_store(out)), Path(tmp) / "graph.html").read_bytes()
+        _publish(trig_tmp, out / "graph.trig")
+        if page is not None:
+            _write_atomic(out / "graph.html", page)
+        _publish(ttl_tmp, out / "graph.ttl")
+    finally:
+        for tmp in temporaries:
+            tmp.unlink(missing_ok=True)
+    _write_inputs(report, len(resolved.articles), out)
 
 
-def _write_inputs(report: BuildReport, union: Graph, out: Path) -> None:
+def _publish(tmp: Path, path: Path) -> None:
+    """Rename a finished temporary file into place, with the permissions of an ordinary file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
+def _write_inputs(report: BuildReport, built: int, out: Path) -> None:
     """DIR/text/<article>.txt for every article not read from plain text, the text its evidence
     offsets count into (<article>: the last segment of the article's IRI); and
     DIR/build-report.json: articles read and built, duplicates, records skipped, problems."""
     import json
 
-    from rdflib import RDF
-
-    from kg.graph import SCHEMA
     from kg.text import slugify
     log = report.inputs
     duplicates = log.duplicates.as_dict() if log is not None and log.duplicates is not None else \
@@ -356,7 +393,7 @@ def _write_inputs(report: BuildReport, union: Graph, out: Path) -> None:
         if not path.exists() or path.read_bytes() != data:
             _write_atomic(path, data)
     summary = {
-        "articles": {"read": report.read, "built": len(set(union.subjects(RDF.type, SCHEMA.NewsArticle))),
+        "articles": {"read": report.read, "built": built,
                      "skipped": len(report.skipped)},
         "duplicates": duplicates,
         "skipped_records": dict(sorted(log.counts.items())) if log is not None else {},

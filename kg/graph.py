@@ -1,10 +1,17 @@
-"""Resolved entities and facts -> an rdflib Dataset following docs/graph-contract.md.
+"""Resolved entities and facts -> RDF following docs/graph-contract.md.
 
-    to_dataset(resolved) -> rdflib.Dataset     one named graph per article + the default graph
-    union_graph(dataset) -> rdflib.Graph       every triple, for graph.ttl
+    write_graph(resolved, rules, ttl, trig) -> int   graph.ttl (every triple) and graph.trig
+                                                     (one named graph per article); the triple count
+    to_dataset(resolved) -> rdflib.Dataset           the same quads for the Python API
+    union_graph(dataset) -> rdflib.Graph             every triple of a Dataset in one Graph
 
 The only module that makes RDF. IRIs come from canonical labels, evidence nodes from a hash of
 what they state, so the same input gives the same triples and the same bytes.
+
+Statements are made as Turtle terms in plain strings ("<iri>", "nkg:rule", '"text"', "12")
+and written by a small deterministic writer, one article graph at a time: rdflib's writer
+and its in-memory graphs took most of a large build's time and memory. rdflib remains the
+API's in-memory model (to_dataset, kg.load).
 """
 from __future__ import annotations
 
@@ -36,6 +43,20 @@ CLASSES = {
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
 
+ID_BASE = str(ID)
+# Turtle terms of the vocabulary; rdf:type is written "a" where it is a predicate
+TYPE = "rdf:type"
+_ARTICLE_OWN = (f"<{ID_BASE}evidence/", f"<{ID_BASE}quote/", f"<{ID_BASE}article/")
+_CLASS_TERMS = {"Person": "schema:Person", "Country": "schema:Country", "City": "schema:City",
+                "Place": "schema:Place", "Site": "nkg:Site", "Organization": "schema:Organization",
+                "DefenseSystem": "nkg:DefenseSystem", "Proposal": "nkg:Proposal", "Meeting": "nkg:Meeting"}
+# Turtle's short strings may hold anything but these; other control characters are escaped
+# too, so that every line of a file is one statement's line
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (9, 10, 13)}}
+_UNESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r", "\\t": "\t"}
+
+
 def curie(name: str) -> URIRef:
     prefix, local = name.split(":", 1)
     return CURIE[prefix][local]
@@ -49,151 +70,176 @@ def article_graph_iri(article_id: str) -> URIRef:
     return ID[f"graph/{slugify(article_id)}"]
 
 
-def _literal(value: str, datatype: str | None) -> Literal:
+def _id(path: str) -> str:
+    return f"<{ID_BASE}{path}>"
+
+
+def _text(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _typed(value: str, datatype: str | None) -> str:
+    """A literal; datatype a CURIE such as "xsd:date", None or "xsd:string" for plain text."""
     if datatype in (None, "xsd:string"):
-        return Literal(value)
-    return Literal(value, datatype=XSD[datatype.split(":", 1)[1]])
+        return _text(value)
+    if datatype == "xsd:integer":
+        return str(int(value))
+    return f"{_text(value)}^^{datatype}"
 
 
-def to_dataset(resolved: Resolved, rules: Ruleset | None = None) -> Dataset:
-    """The dataset of a build. With `rules`, positions that match a row of the dated office
-    table (kg/offices.py) get schema:startDate / schema:endDate from it."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    default = ds.graph(DEFAULT_GRAPH)
-    graphs = {a.id: ds.graph(article_graph_iri(a.id)) for a in resolved.articles}
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _graphs(resolved: Resolved, rules: Ruleset | None):
+    """(graph IRI or None for the default graph, set of (s, p, o) Turtle terms): the default
+    graph first, then one graph per article in IRI order. Each article's triples are made
+    when its turn comes, so a writer need not hold them all."""
+    default: set[tuple[str, str, str]] = set()
     dates = {a.id: a.date for a in resolved.articles}
+    known = {a.id for a in resolved.articles}
 
     for ent in resolved.entities.values():
-        node = ID[ent.id]
-        for cls in CLASSES[ent.kind]:
-            default.add((node, RDF.type, cls))
+        node = _id(ent.id)
+        default.add((node, TYPE, _CLASS_TERMS[ent.kind]))
         if ent.subtype and ent.kind in ("Organization", "Place"):
-            default.add((node, RDF.type, SCHEMA[ent.subtype]))
-        default.add((node, RDFS.label, Literal(ent.label)))
-        for alias in sorted(ent.aliases):
-            default.add((node, SCHEMA.alternateName, Literal(alias)))
+            default.add((node, TYPE, f"schema:{ent.subtype}" if ent.subtype.isalnum() else _iri(SCHEMA[ent.subtype])))
+        default.add((node, "rdfs:label", _text(ent.label)))
+        for alias in ent.aliases:
+            default.add((node, "schema:alternateName", _text(alias)))
         if ent.props.get("wikidata"):
-            default.add((node, OWL.sameAs, WD[ent.props["wikidata"]]))
+            default.add((node, "owl:sameAs", _iri(str(WD[ent.props["wikidata"]]))))
         if ent.kind == "Site":
-            default.add((node, NKG.siteKind, Literal(ent.props.get("siteKind", "site"))))
+            default.add((node, "nkg:siteKind", _text(ent.props.get("siteKind", "site"))))
         if ent.kind == "Meeting":
-            default.add((node, NKG.meetingKind, Literal(ent.props.get("meetingKind", "meeting"))))
+            default.add((node, "nkg:meetingKind", _text(ent.props.get("meetingKind", "meeting"))))
+    publishers = {ent.props["gazetteer"]: _id(ent.id) for ent in reversed(list(resolved.entities.values()))
+                  if ent.props.get("gazetteer")}     # reversed: the first entity of a gazetteer id wins
 
-    for a in resolved.articles:
-        g = graphs[a.id]
-        node = article_iri(a.id)
-        g.add((node, RDF.type, SCHEMA.NewsArticle))
-        g.add((node, NKG.sourceFile, Literal(a.source)))
-        if a.headline:
-            g.add((node, SCHEMA.headline, Literal(a.headline)))
-        if a.date:
-            g.add((node, SCHEMA.datePublished, Literal(a.date.isoformat(), datatype=XSD.date)))
-        if a.url:
-            g.add((node, SCHEMA.url, URIRef(a.url)))
-        if a.record:
-            g.add((node, NKG.sourceRecord, Literal(a.record)))
-        if a.duplicate_of in graphs:
-            g.add((node, NKG.duplicateOf, article_iri(a.duplicate_of)))
-        pub = _publisher_node(resolved, a.publisher) if a.publisher else None
-        if pub is None and a.publisher_name:
-            # an outlet the gazetteer does not know is still the source of what it printed
-            pub = _named_node(resolved, default, "organization", a.publisher_name, SCHEMA.NewsMediaOrganization)
-        if pub is not None:
-            g.add((node, SCHEMA.publisher, pub))
-        for author in a.authors:
-            g.add((node, SCHEMA.author, _named_node(resolved, default, "person", author, SCHEMA.Person)))
-    for aid, eid in sorted(resolved.mentions):
-        graphs[aid].add((article_iri(aid), SCHEMA.mentions, ID[eid]))
-
+    by_article: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for f in resolved.facts:
-        g = graphs[f.evidence.article]
-        s = ID[f.subject]
-        p = curie(f.predicate)
-        o = _literal(f.object, f.datatype) if f.datatype else ID[f.object]
-        g.add((s, p, o))
-        _evidence(g, s, p, o, f.evidence, dates.get(f.evidence.article))
+        by_article[f.evidence.article]["facts"].append(f)
+    for aid, q in resolved.quotes:
+        by_article[aid]["quotes"].append(q)
+    for aid, eid in resolved.mentions:
+        by_article[aid]["mentions"].append(eid)
 
-    by_person = defaultdict(list)
+    # offices: the default graph holds each position; the article graphs who holds it, where told
     table = office_table(rules) if rules is not None else None
     gaz_ids = _gazetteer_ids(rules) if rules is not None else {}
-    dated: dict[URIRef, tuple[str, OfficeRow]] = {}     # position -> (first article, table row)
+    by_person = defaultdict(list)
+    dated: dict[str, tuple[str, OfficeRow]] = {}     # position -> (first article, table row)
     for claim in sorted(resolved.positions, key=lambda c: (c.evidence.article, c.evidence.start, c.person, c.title)):
-        title_slug = slugify(claim.title)
         of_slug = claim.of.split("/")[-1] if claim.of else "unknown"
-        pos = ID[f"position/{claim.person.split('/')[-1]}--{title_slug}--{of_slug}"]
-        g = graphs[claim.evidence.article]
-        default.add((pos, RDF.type, NKG.Position))
-        default.add((pos, NKG.roleTitle, Literal(claim.title)))
+        pos = _id(f"position/{claim.person.split('/')[-1]}--{slugify(claim.title)}--{of_slug}")
+        default.add((pos, TYPE, "nkg:Position"))
+        default.add((pos, "nkg:roleTitle", _text(claim.title)))
         if claim.of:
             kind = resolved.entities[claim.of].kind
-            default.add((pos, NKG.ofCountry if kind == "Country" else NKG.ofOrganization, ID[claim.of]))
+            default.add((pos, "nkg:ofCountry" if kind == "Country" else "nkg:ofOrganization", _id(claim.of)))
         day = dates.get(claim.evidence.article)
-        if day:
-            g.add((pos, NKG.observedOn, Literal(day.isoformat(), datatype=XSD.date)))
-        person = ID[claim.person]
-        g.add((person, NKG.holdsPosition, pos))
-        ev = _evidence(g, person, NKG.holdsPosition, pos, claim.evidence, day)
         row = None
         if table is not None and claim.of:
             row = table.row_for(gaz_ids.get(claim.person, ""), claim.title, gaz_ids.get(claim.of), day)
         if row is not None:
             dated.setdefault(pos, (claim.evidence.article, row))
-            if claim.evidence.rule == RULE_BY_DATE:
-                g.add((ev, NKG.gazetteer, Literal(row.note())))   # the office row the rule used
+        by_article[claim.evidence.article]["positions"].append((claim, pos, row))
         by_person[(claim.person, claim.group, claim.of)].append((pos, claim.title))
     for pos, (aid, row) in sorted(dated.items()):
-        # gazetteer-only facts: the table row is the evidence, no sentence and no offsets
-        for prop, day in ((SCHEMA.startDate, row.start), (SCHEMA.endDate, row.end)):
-            if day is None:
-                continue
-            value = Literal(day.isoformat(), datatype=XSD.date)
-            default.add((pos, prop, value))
-            _gazetteer_evidence(graphs[aid], pos, prop, value, aid, row.note())
+        for prop, day in (("schema:startDate", row.start), ("schema:endDate", row.end)):
+            if day is not None:
+                value = _typed(day.isoformat(), "xsd:date")
+                default.add((pos, prop, value))
+                by_article[aid]["dated"].append((pos, prop, value, row.note()))
     for (person, group, of), held in by_person.items():
         if group is None:
             continue
-        distinct = sorted({(str(p), t) for p, t in held})
+        distinct = sorted(set(held))
         for i, (p1, t1) in enumerate(distinct):
             for p2, t2 in distinct[i + 1:]:
                 if t1 != t2:
                     # one person, one portfolio group, one country: the sources disagree
-                    default.add((URIRef(p1), NKG.conflictsWith, URIRef(p2)))
-                    default.add((URIRef(p2), NKG.conflictsWith, URIRef(p1)))
+                    default.add((p1, "nkg:conflictsWith", p2))
+                    default.add((p2, "nkg:conflictsWith", p1))
+    named: set[str] = set()
+    for a in resolved.articles:   # outlets and authors the gazetteer does not know
+        if not (a.publisher and a.publisher in publishers) and a.publisher_name:
+            _named_node(resolved, default, named, "organization", a.publisher_name, "schema:NewsMediaOrganization")
+        for author in a.authors:
+            _named_node(resolved, default, named, "person", author, "schema:Person")
+    yield None, default
 
-    counters: dict[str, int] = defaultdict(int)
-    for aid, q in sorted(resolved.quotes, key=lambda aq: (aq[0], aq[1].start)):
-        counters[aid] += 1
-        node = ID[f"quote/{slugify(aid)}-{counters[aid]}"]
-        g = graphs[aid]
-        g.add((node, RDF.type, NKG.Quote))
-        g.add((node, NKG.text, Literal(q.text)))
-        g.add((node, NKG.speaker, ID[q.speaker]))
-        g.add((node, PROV.wasDerivedFrom, article_iri(aid)))
-        g.add((node, NKG.charStart, Literal(q.start, datatype=XSD.integer)))
-        g.add((node, NKG.charEnd, Literal(q.end, datatype=XSD.integer)))
-        _evidence(g, node, NKG.speaker, ID[q.speaker], q.evidence, dates.get(aid))
-    return ds
+    for a in sorted(resolved.articles, key=lambda a: str(article_graph_iri(a.id))):
+        yield str(article_graph_iri(a.id)), _article_triples(a, by_article.get(a.id, {}), resolved,
+                                                              publishers, known, dates.get(a.id))
 
 
-def _named_node(resolved: Resolved, default: Graph, prefix: str, name: str, cls: URIRef) -> URIRef:
-    """The entity a page's metadata names (an outlet, an author): the resolved one of that
-    IRI if any, else a node with the name as its one label."""
-    node = ID[f"{prefix}/{slugify(name)}"]
-    if f"{prefix}/{slugify(name)}" not in resolved.entities and (node, RDFS.label, None) not in default:
-        default.add((node, RDF.type, cls))
-        if cls != SCHEMA.Organization and prefix == "organization":
-            default.add((node, RDF.type, SCHEMA.Organization))
-        default.add((node, RDFS.label, Literal(name)))
-    return node
+def _article_triples(a, told: dict, resolved: Resolved, publishers: dict, known: set, day) -> set:
+    g: set[tuple[str, str, str]] = set()
+    node = _iri(str(article_iri(a.id)))
+    g.add((node, TYPE, "schema:NewsArticle"))
+    g.add((node, "nkg:sourceFile", _text(a.source)))
+    if a.headline:
+        g.add((node, "schema:headline", _text(a.headline)))
+    if a.date:
+        g.add((node, "schema:datePublished", _typed(a.date.isoformat(), "xsd:date")))
+    if a.url:
+        g.add((node, "schema:url", _iri(a.url)))
+    if a.record:
+        g.add((node, "nkg:sourceRecord", _text(a.record)))
+    if a.duplicate_of in known:
+        g.add((node, "nkg:duplicateOf", _iri(str(article_iri(a.duplicate_of)))))
+    pub = publishers.get(a.publisher) if a.publisher else None
+    if pub is None and a.publisher_name:
+        pub = _id(f"organization/{slugify(a.publisher_name)}")
+    if pub is not None:
+        g.add((node, "schema:publisher", pub))
+    for author in a.authors:
+        g.add((node, "schema:author", _id(f"person/{slugify(author)}")))
+    for eid in told.get("mentions", ()):
+        g.add((node, "schema:mentions", _id(eid)))
+    observed = _typed(day.isoformat(), "xsd:date") if day else None
+
+    for f in told.get("facts", ()):
+        s, o = _id(f.subject), (_typed(f.object, f.datatype) if f.datatype else _id(f.object))
+        g.add((s, f.predicate, o))
+        _evidence(g, s, f.predicate, o, f.evidence, observed)
+    for claim, pos, row in told.get("positions", ()):
+        person = _id(claim.person)
+        if observed:
+            g.add((pos, "nkg:observedOn", observed))
+        g.add((person, "nkg:holdsPosition", pos))
+        ev = _evidence(g, person, "nkg:holdsPosition", pos, claim.evidence, observed)
+        if row is not None and claim.evidence.rule == RULE_BY_DATE:
+            g.add((ev, "nkg:gazetteer", _text(row.note())))   # the office row the rule used
+    for pos, prop, value, note in told.get("dated", ()):
+        # gazetteer-only facts: the table row is the evidence, no sentence and no offsets
+        _gazetteer_evidence(g, pos, prop, value, a.id, note)
+    quotes = sorted(told.get("quotes", ()), key=lambda q: q.start)
+    for n, q in enumerate(quotes, 1):
+        qnode = _id(f"quote/{slugify(a.id)}-{n}")
+        speaker = _id(q.speaker)
+        g.add((qnode, TYPE, "nkg:Quote"))
+        g.add((qnode, "nkg:text", _text(q.text)))
+        g.add((qnode, "nkg:speaker", speaker))
+        g.add((qnode, "prov:wasDerivedFrom", node))
+        g.add((qnode, "nkg:charStart", str(q.start)))
+        g.add((qnode, "nkg:charEnd", str(q.end)))
+        _evidence(g, qnode, "nkg:speaker", speaker, q.evidence, observed)
+    return g
 
 
-def _publisher_node(resolved: Resolved, publisher_id: str) -> URIRef | None:
-    for ent in resolved.entities.values():
-        if ent.props.get("gazetteer") == publisher_id:
-            return ID[ent.id]
-    return None
+def _named_node(resolved: Resolved, default: set, named: set, prefix: str, name: str, cls: str) -> None:
+    """The entity a page's metadata names (an outlet, an author), when no resolved entity has
+    its IRI: a node with the name as its one label (the first name met, as `named` records)."""
+    key = f"{prefix}/{slugify(name)}"
+    node = _id(key)
+    if key not in resolved.entities and key not in named:
+        named.add(key)
+        default.add((node, TYPE, cls))
+        if cls != "schema:Organization" and prefix == "organization":
+            default.add((node, TYPE, "schema:Organization"))
+        default.add((node, "rdfs:label", _text(name)))
 
 
 def _gazetteer_ids(rules: Ruleset) -> dict[str, str]:
@@ -202,34 +248,143 @@ def _gazetteer_ids(rules: Ruleset) -> dict[str, str]:
             if e.kind in ("Person", "Country", "Organization")}
 
 
-def _gazetteer_evidence(g: Graph, s, p, o, article_id: str, note: str) -> None:
-    key = "\x1f".join(map(str, (s, p, o, article_id, "gazetteer.people")))
-    node = ID[f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
-    g.add((node, RDF.type, NKG.Evidence))
-    g.add((node, RDF.subject, s))
-    g.add((node, RDF.predicate, p))
-    g.add((node, RDF.object, o))
-    g.add((node, PROV.wasDerivedFrom, article_iri(article_id)))
-    g.add((node, NKG.rule, Literal("gazetteer.people")))
-    g.add((node, NKG.gazetteer, Literal(note)))
+def _node_key(term: str) -> str:
+    """The text hashed into an evidence node's IRI: the term's IRI or its literal's text, as
+    rdflib's str() gave it (the IRIs of a graph do not change with its writer)."""
+    if term.startswith("<"):
+        return term[1:-1]
+    if term.startswith('"'):
+        return _term_text(term)
+    if term[0].isdigit() or term[0] == "-":
+        return term
+    prefix, local = term.split(":", 1)
+    return f"{PREFIXES[prefix]}{local}"
 
 
-def _evidence(g: Graph, s, p, o, ev: Evidence, day: dt.date | None = None) -> URIRef:
-    """The evidence node of one statement; `day`, the article's date, becomes nkg:observedOn."""
-    key = "\x1f".join(map(str, (s, p, o, ev.article, ev.start, ev.end, ev.rule)))
-    node = ID[f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
-    g.add((node, RDF.type, NKG.Evidence))
-    g.add((node, RDF.subject, s))
-    g.add((node, RDF.predicate, p))
-    g.add((node, RDF.object, o))
-    g.add((node, PROV.wasDerivedFrom, article_iri(ev.article)))
-    g.add((node, NKG.sentence, Literal(ev.sentence)))
-    g.add((node, NKG.charStart, Literal(ev.start, datatype=XSD.integer)))
-    g.add((node, NKG.charEnd, Literal(ev.end, datatype=XSD.integer)))
-    g.add((node, NKG.rule, Literal(ev.rule)))
-    if day is not None:
-        g.add((node, NKG.observedOn, Literal(day.isoformat(), datatype=XSD.date)))
+def _gazetteer_evidence(g: set, s: str, p: str, o: str, article_id: str, note: str) -> None:
+    key = "\x1f".join((_node_key(s), _node_key(p), _node_key(o), article_id, "gazetteer.people"))
+    node = _id(f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+    g.update(((node, TYPE, "nkg:Evidence"), (node, "rdf:subject", s), (node, "rdf:predicate", p),
+              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _iri(str(article_iri(article_id)))),
+              (node, "nkg:rule", '"gazetteer.people"'), (node, "nkg:gazetteer", _text(note))))
+
+
+def _evidence(g: set, s: str, p: str, o: str, ev: Evidence, observed: str | None) -> str:
+    """The evidence node of one statement; `observed`, the article's date, becomes nkg:observedOn."""
+    key = "\x1f".join((_node_key(s), _node_key(p), _node_key(o), ev.article, str(ev.start), str(ev.end), ev.rule))
+    node = _id(f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+    g.update(((node, TYPE, "nkg:Evidence"), (node, "rdf:subject", s), (node, "rdf:predicate", p),
+              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _iri(str(article_iri(ev.article)))),
+              (node, "nkg:sentence", _text(ev.sentence)), (node, "nkg:charStart", str(ev.start)),
+              (node, "nkg:charEnd", str(ev.end)), (node, "nkg:rule", _text(ev.rule))))
+    if observed is not None:
+        g.add((node, "nkg:observedOn", observed))
     return node
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def _prefix_lines() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()) if p != "id") + "\n"
+
+
+def turtle_block(triples) -> str:
+    """Turtle statements of `triples`, subjects, predicates and objects in order ("a" first)."""
+    by_subject: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        by_subject[s][p].append(o)
+    out = []
+    for s in sorted(by_subject):
+        preds = by_subject[s]
+        lines = []
+        for p in sorted(preds, key=lambda p: (p != TYPE, p)):
+            objects = sorted(preds[p])
+            lines.append(f"{'a' if p == TYPE else p} " + ",\n        ".join(objects))
+        out.append(f"{s} " + " ;\n    ".join(lines) + " .\n")
+    return "\n".join(out)
+
+
+def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
+    """Write graph.ttl (every triple, once) to the binary file `ttl` and graph.trig (the default
+    graph, then one named graph per article) to `trig`, one article at a time. Returns the
+    number of distinct triples.
+
+    What only one article states (its node, its evidence and quotes) is made, written and
+    dropped one article at a time (graph.ttl's share through a temporary file); statements
+    about entities, which several articles may share, are kept once each and head graph.ttl.
+    Memory therefore grows with the entities, not with the evidence.
+    """
+    import tempfile
+    shared: set[tuple[str, str, str]] = set()
+    own_triples = 0
+    trig.write(_prefix_lines().encode())
+    with tempfile.TemporaryFile() as own:
+        for name, triples in _graphs(resolved, rules):
+            if name is None:
+                shared |= triples
+                if triples:
+                    trig.write(("{\n" + turtle_block(triples) + "}\n").encode())
+                continue
+            trig.write((f"\n<{name}> {{\n" + turtle_block(triples) + "}\n").encode())
+            mine = {t for t in triples if t[0].startswith(_ARTICLE_OWN)}
+            shared |= triples - mine
+            own_triples += len(mine)
+            if mine:
+                own.write(("\n" + turtle_block(mine)).encode())
+        ttl.write(_prefix_lines().encode())
+        ttl.write(turtle_block(shared).encode())
+        own.seek(0)
+        import shutil
+        shutil.copyfileobj(own, ttl, 1 << 20)
+    return len(shared) + own_triples
+
+
+# --- the same statements as rdflib terms, for the Python API -------------------------------
+
+def _term_text(term: str) -> str:
+    body = term[1:term.rindex('"')]
+    if "\\" not in body:
+        return body
+    import re
+    return re.sub(r'\\(u[0-9A-Fa-f]{4}|.)', lambda m: _UNESCAPES.get(m.group(0)) or chr(int(m.group(1)[1:], 16)), body)
+
+
+def to_rdflib(term: str):
+    """A Turtle term of this module as an rdflib term."""
+    if term.startswith("<"):
+        return URIRef(term[1:-1])
+    if term.startswith('"'):
+        text, tail = _term_text(term), term[term.rindex('"') + 1:]
+        return Literal(text, datatype=curie_any(tail[2:])) if tail.startswith("^^") else Literal(text)
+    if term[0].isdigit() or term[0] == "-":
+        return Literal(term, datatype=XSD.integer)
+    return curie_any(term)
+
+
+def curie_any(name: str) -> URIRef:
+    prefix, local = name.split(":", 1)
+    return URIRef(f"{PREFIXES[prefix]}{local}")
+
+
+def to_dataset(resolved: Resolved, rules: Ruleset | None = None) -> Dataset:
+    """The dataset of a build, as graph.trig holds it. With `rules`, positions that match a row
+    of the dated office table (kg/offices.py) get schema:startDate / schema:endDate from it."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    terms: dict[str, object] = {}
+
+    def term(t: str):
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = to_rdflib(t)
+        return found
+
+    for name, triples in _graphs(resolved, rules):
+        g = ds.graph(DEFAULT_GRAPH if name is None else URIRef(name))
+        for s, p, o in triples:
+            g.add((term(s), term(p), term(o)))
+    return ds
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -239,24 +394,3 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
-
-
-def to_trig(ds: Dataset) -> str:
-    """TriG of the dataset with its graphs in IRI order: rdflib's writer orders them by hash,
-    which would make two builds of the same input differ."""
-    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    parts = [prefixes]
-    for context in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if len(context) == 0:
-            continue
-        g = Graph()
-        for prefix, ns in PREFIXES.items():
-            g.bind(prefix, ns)
-        for triple in context:
-            g.add(triple)
-        body = "\n".join(line for line in g.serialize(format="turtle").splitlines()
-                         if not line.startswith("@prefix")).strip()
-        name = "" if context.identifier == DEFAULT_GRAPH else f"<{context.identifier}> "
-        # no indentation: lines inside a multi-line literal must stay exactly as they are
-        parts.append(f"{name}{{\n{body}\n}}\n")
-    return "\n".join(parts)

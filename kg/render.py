@@ -255,6 +255,10 @@ def layout(G: nx.MultiDiGraph, *, skeleton: int = 150, seed: int = 7) -> dict[st
 def _evidence_index(g: Graph) -> dict:
     """(s, p, o) -> evidence rows: (article IRI, sentence, rule, start)."""
     index = defaultdict(list)
+    if hasattr(g, "evidence_rows"):      # kg.store.StoreGraph: one query instead of a lookup per value
+        for s, p, o, *row in g.evidence_rows():
+            index[(s, p, o)].append(tuple(row))
+        return index
     for ev in g.subjects(RDF.type, NKG.Evidence):
         key = (g.value(ev, RDF.subject), g.value(ev, RDF.predicate), g.value(ev, RDF.object))
         start = g.value(ev, NKG.charStart)
