@@ -260,31 +260,34 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
                 "date": rec.prop("date"), "first": (x.article.id, int(rec.prop("first", "0"))),
             })
     clusters: list[dict] = []
-    # a draft can only join a cluster of its name, or, unnamed, one sharing an attendee
-    # (_meeting_affinity is 0 otherwise): look those up instead of scanning every cluster
-    by_name: dict[str, list[int]] = defaultdict(list)
-    by_attendee: dict[str, list[int]] = defaultdict(list)
+    # A draft can only join a cluster of its name or, unnamed, one sharing two attendees or
+    # an attendee and the place (_meeting_affinity is 0 otherwise). Clusters are looked up
+    # by those keys: scanning them all made resolve quadratic in the meetings of a corpus.
+    by_key: dict[tuple, set[int]] = defaultdict(set)
+
+    def keys(m: dict):
+        if m["name"]:
+            yield ("name", m["name"])
+            return
+        people = sorted(m["attendees"])
+        for i, a in enumerate(people):
+            if m["location"]:
+                yield ("at", a, m["location"])
+            for b in people[i + 1:]:
+                yield ("pair", a, b)
+
     for d in sorted(drafts, key=lambda d: (-(d["date"] is not None), -len(d["attendees"]), d["first"])):
         best, best_score = None, 0.0
-        if d["name"]:
-            candidates = by_name.get(d["name"], [])
-        else:
-            candidates = sorted({i for a in d["attendees"] for i in by_attendee.get(a, ())})
-        for i in candidates:
+        for i in sorted({i for key in keys(d) for i in by_key.get(key, ())}):
             score = _meeting_affinity(clusters[i], d)
             if score > best_score:
                 best, best_score = clusters[i], score
         if best is None:
             best = dict(d, refs=list(d["refs"]), attendees=set(d["attendees"]), index=len(clusters))
             clusters.append(best)
-            if best["name"]:
-                by_name[best["name"]].append(best["index"])
-            for a in best["attendees"]:
-                by_attendee[a].append(best["index"])
+            for key in keys(best):
+                by_key[key].add(best["index"])
             continue
-        if not best["name"]:
-            for a in d["attendees"] - best["attendees"]:
-                by_attendee[a].append(best["index"])
         best["refs"] += d["refs"]
         best["articles"] |= d["articles"]
         best["attendees"] |= d["attendees"]
@@ -292,6 +295,8 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
         if d["date"] and (not best["date"] or len(d["date"]) > len(best["date"])):
             best["date"] = d["date"]
         best["first"] = min(best["first"], d["first"])
+        for key in keys(best):
+            by_key[key].add(best["index"])
     used: set[str] = set()
     ref_to_id = {}
     for c in sorted(clusters, key=lambda c: c["first"]):
