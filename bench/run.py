@@ -88,6 +88,7 @@ def child_build(corpus: Path, out: Path, workers: int, cache: bool, html: bool) 
     kg.api.write_graph = timed("graph+ttl", kg.api.write_graph)
     kg.render.render_html = timed("html", kg.render.render_html)
     kg.store.load_store_files = timed("store", kg.store.load_store_files)
+    kg.store.wait_for = timed("store", kg.store.wait_for)   # with workers: what the page did not hide
 
     from kg.ruleset import load_ruleset
     start = time.perf_counter()

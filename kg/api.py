@@ -22,6 +22,9 @@ from kg.resolve import resolve
 from kg.ruleset import load_ruleset
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# graph.html holds every node, edge and evidence sentence; above this a page is tens of MB
+# and no browser lays it out usefully (bench/html_bench.py), so a build draws none
+PAGE_MAX_TRIPLES = 1_000_000
 
 
 @dataclass
@@ -32,6 +35,7 @@ class BuildReport:
     facts: int = 0
     triples: int = 0
     inputs: object | None = None   # kg.formats.ReadLog: skipped records, duplicates, extracted texts
+    notes: list[str] = field(default_factory=list)     # what the build chose not to do, and why
 
     def summary(self) -> str:
         return (f"{self.read} articles read, {len(self.skipped)} skipped, {self.entities} entities, "
@@ -267,7 +271,7 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     report.entities = len(resolved.entities)
     report.facts = len(resolved.facts) + len(resolved.positions) + len(resolved.quotes)
     if out is not None:
-        write(resolved, rules, report, Path(out), html=html)
+        write(resolved, rules, report, Path(out), html=html, processes=workers)
     else:
         report.triples = len(kg.graph)
     return kg
@@ -320,16 +324,17 @@ def _free_id(article_id: str, taken: set[str]) -> str:
     return f"{article_id}-{n}"
 
 
-def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True) -> None:
+def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True, processes: int = 1) -> None:
     """graph.trig, graph.ttl, the SPARQL store, graph.html, the texts and build-report.json.
 
     The RDF files are written to temporary files beside their targets; the store is loaded
-    from them and the page rendered from the store, and only then are the files renamed
-    into place, each atomically.
+    from them (in a process of its own when `processes` > 1, while this one draws the page)
+    and the page drawn from graph.ttl; only then are the files renamed into place, each
+    atomically.
     """
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
-    from kg.store import load_store_files, open_store
+    from kg import store
     temporaries = []
     try:
         files = {}
@@ -343,13 +348,21 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True)
                 fh.flush()
                 os.fsync(fh.fileno())
         ttl_tmp, trig_tmp = temporaries
-        load_store_files(out, trig=trig_tmp, ttl=ttl_tmp)
+        loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp) if processes > 1 else None
+        if loading is None:
+            store.load_store_files(out, trig=trig_tmp, ttl=ttl_tmp)
         page = None
-        if html:
+        if html and report.triples > PAGE_MAX_TRIPLES:
+            report.notes.append(f"graph.html not written: {report.triples:,} triples are more than one page "
+                                f"can show (at most {PAGE_MAX_TRIPLES:,}); draw a part with "
+                                f"kg render --graph {out} --focus NAME --html FILE")
+            (out / "graph.html").unlink(missing_ok=True)     # it would show an older build
+        elif html:
             from kg.render import render_html
-            from kg.store import StoreGraph
             with tempfile.TemporaryDirectory(prefix=".graph.html.render-", dir=out) as tmp:
-                page = render_html(StoreGraph(open_store(out)), Path(tmp) / "graph.html").read_bytes()
+                page = render_html(store.graph_of_file(ttl_tmp), Path(tmp) / "graph.html").read_bytes()
+        if loading is not None:
+            store.wait_for(loading)
         _publish(trig_tmp, out / "graph.trig")
         if page is not None:
             _write_atomic(out / "graph.html", page)

@@ -58,8 +58,11 @@ def build(inputs: List[Path] = typer.Argument(None, help="Article files or folde
         _fail(exc)
     for line in kg.report.skipped:
         typer.echo(f"kg: warning: skipped {line}", err=True)
+    for line in kg.report.notes:
+        typer.echo(f"kg: note: {line}", err=True)
     typer.echo(f"kg: {kg.report.summary()}", err=True)
-    typer.echo(f"wrote {out / 'graph.ttl'}, {out / 'graph.trig'}" + ("" if no_html else f", {out / 'graph.html'}"))
+    drawn = not no_html and (out / "graph.html").exists()
+    typer.echo(f"wrote {out / 'graph.ttl'}, {out / 'graph.trig'}" + (f", {out / 'graph.html'}" if drawn else ""))
     if kg.report.skipped:
         raise typer.Exit(1)
 

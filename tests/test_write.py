@@ -1,0 +1,98 @@
+"""Writing a build: our Turtle/TriG writer against rdflib's reading of it, the store loaded
+from the files (in this process or its own), and the page left out of a graph too big for one.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Literal
+
+import kg.api
+from kg.api import build
+from kg.extract import extract
+from kg.graph import to_dataset, to_rdflib, union_graph, write_graph
+from kg.ingest import read_article
+from kg.resolve import resolve
+from kg.ruleset import load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds_resolved():
+    rules = load_ruleset()
+    return resolve([extract(read_article(p, rules), rules) for p in sorted(SEEDS.glob("*.txt"))], rules), rules
+
+
+def _written(resolved, rules) -> tuple[bytes, bytes, int]:
+    ttl, trig = io.BytesIO(), io.BytesIO()
+    n = write_graph(resolved, rules, ttl, trig)
+    return ttl.getvalue(), trig.getvalue(), n
+
+
+def test_written_turtle_and_trig_hold_the_triples_of_the_dataset(seeds_resolved):
+    resolved, rules = seeds_resolved
+    ttl, trig, count = _written(resolved, rules)
+    expected = to_dataset(resolved, rules)
+    read_ttl = Graph().parse(data=ttl.decode(), format="turtle")
+    assert set(read_ttl) == set(union_graph(expected))
+    assert len(read_ttl) == count > 2000
+    read_trig = Dataset()
+    read_trig.parse(data=trig.decode(), format="trig")
+    named = {str(g.identifier): set(g) for g in read_trig.graphs() if "/graph/" in str(g.identifier)}
+    assert named == {str(g.identifier): set(g) for g in expected.graphs() if "/graph/" in str(g.identifier)}
+    assert len(named) == 5
+
+
+def test_the_writer_gives_the_same_bytes_twice_and_one_line_per_statement_part(seeds_resolved):
+    resolved, rules = seeds_resolved
+    first, second = _written(resolved, rules), _written(resolved, rules)
+    assert first == second
+    # every multi-line sentence is escaped: no line of the file starts inside a literal
+    for line in first[0].decode().splitlines():
+        assert line == "" or line.startswith(("@prefix", "<", "    ", "        ")), line
+
+
+@pytest.mark.parametrize("text", ['he said "no"', "back\\slash", "two\nlines\r\tand\x00nul\x1f", "Łódź – ‘quoted’"])
+def test_literals_survive_the_writer_and_oxigraph_and_rdflib(text):
+    from kg.graph import _text
+    term = _text(text)
+    assert to_rdflib(term) == Literal(text)
+    parsed = list(ox.parse(input=f"<urn:s> <urn:p> {term} .".encode(), format=ox.RdfFormat.TURTLE))
+    assert parsed[0].object.value == text
+    assert list(Graph().parse(data=f"<urn:s> <urn:p> {term} .", format="turtle"))[0][2] == Literal(text)
+
+
+def test_a_build_with_workers_loads_the_same_store_in_its_own_process(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build([SEEDS], one, html=False, cache=False)
+    build([SEEDS], two, html=False, cache=False, workers=2)
+    assert (one / "graph.ttl").read_bytes() == (two / "graph.ttl").read_bytes()
+
+    def quads(out: Path) -> set:
+        store = ox.Store.read_only(str(out / "store"))
+        return {str(q) for q in store}
+    assert quads(one) == quads(two)
+    assert len(quads(one)) > 2 * 2000      # the union in the default graph, and the article graphs
+
+
+def test_a_graph_too_big_for_one_page_gets_no_html_and_a_note(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([SEEDS / "000_985a7a3cdeee226b.txt"], out, cache=False)
+    assert (out / "graph.html").exists()
+    monkeypatch.setattr(kg.api, "PAGE_MAX_TRIPLES", 100)
+    news = build([SEEDS], out, cache=False)
+    assert not (out / "graph.html").exists()          # the page of the earlier build is gone
+    assert any("graph.html not written" in n and "kg render" in n for n in news.report.notes)
+    assert (out / "graph.ttl").exists() and (out / "store").is_dir()
+
+
+def test_the_api_makes_rdflib_objects_only_when_asked(tmp_path):
+    news = build([SEEDS / "002_7991666e000a840c.txt"], tmp_path / "out", html=False)
+    assert news._rdf is None
+    assert len(news.graph) == news.report.triples > 100
+    assert news._rdf is not None
