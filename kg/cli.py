@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from kg.errors import ArticleError, EvaluationError, GraphError, KgError, QueryError, RuleFileError
+from kg.errors import ArticleError, EvaluationError, KgError, QueryError, RuleFileError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Build, check and explore a knowledge graph of news articles.")

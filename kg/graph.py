@@ -15,7 +15,6 @@ API's in-memory model (to_dataset, kg.load).
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import defaultdict
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from kg.model import Article, Evidence, Extraction, Fact, PositionClaim, QuoteRecord
+from kg.model import Article, Extraction, Fact, PositionClaim, QuoteRecord
 from kg.ruleset import Ruleset
 from kg.text import fold, name_key, slugify
 
