@@ -17,7 +17,7 @@ from dateutil import parser as dateparser
 
 from kg.errors import ArticleError
 from kg.model import Article, Span
-from kg.ruleset import Ruleset
+from kg.ruleset import Clue, Ruleset, clue_of
 
 ARTICLE_SUFFIXES = {".txt"}
 MAX_BYTES = 16 * 1024 * 1024
@@ -122,13 +122,12 @@ def parse_article(text: str, article_id: str, source: str, rules: Ruleset) -> Ar
     header: set[Span] = set()     # lines before the first paragraph, clutter removed (a set:
     # a page of thousands of short lines must not cost a list search per line)
     seen_paragraph = False
-    # each rule's options read once, not once per line (a page may have 100,000 lines)
-    clutter = [(rule.pattern, rule.option("action"), rule.option("min_count", 1)) for rule in rules.clutter]
+    in_header, in_body = rules.cached("ingest.clutter", _clutter_rules)
     for start, end in lines:
         line = text[start:end]
         if not line.strip():
             continue
-        verdict, end = _judge(line, start, end, clutter, seen_paragraph)
+        verdict, end = _judge(line, start, end, in_body if seen_paragraph else in_header, seen_paragraph)
         if verdict == "end":
             break
         if verdict == "drop":
@@ -217,17 +216,30 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _judge(line: str, start: int, end: int, clutter: list[tuple[re.Pattern, str, int]],
+def _clutter_rules(rules: Ruleset) -> tuple[list, list]:
+    """(pattern, clue, action, min_count) of the clutter rules, in file order: those that can
+    act on a line before the first paragraph ("end" cannot), and those after it ("drop-head"
+    cannot). Each rule's options are read once, not once per line (a page may have 100,000)."""
+    clutter = [(rule.pattern, rule.clue, rule.option("action"), rule.option("min_count", 1))
+               for rule in rules.clutter]
+    return [c for c in clutter if c[2] != "end"], [c for c in clutter if c[2] != "drop-head"]
+
+
+def _judge(line: str, start: int, end: int, clutter: list[tuple[re.Pattern, Clue | None, str, int]],
            seen_paragraph: bool) -> tuple[str, int]:
     """'keep', 'drop' or 'end' for one line, and the line's end after stripping tails.
 
-    `clutter`: (pattern, action, min_count) of each rule of clutter.toml, in file order."""
-    for pattern, action, min_count in clutter:
-        text = line[: end - start]
+    `clutter`: (pattern, clue, action, min_count) of the rules of clutter.toml that can act on
+    the line (see _clutter_rules), in file order."""
+    text = line[: end - start]
+    for pattern, clue, action, min_count in clutter:
+        if clue is not None and not clue.in_text(text):
+            continue  # the line lacks every word the pattern needs
         if action == "strip-tail":
             m = pattern.search(text)
             if m and m.start() > 0:
                 end = start + len(text[: m.start()].rstrip())
+                text = line[: end - start]
             continue
         if min_count > 1:
             hit = sum(1 for _ in zip(range(min_count), pattern.finditer(text))) >= min_count
@@ -240,6 +252,10 @@ def _judge(line: str, start: int, end: int, clutter: list[tuple[re.Pattern, str,
         if action == "end" and seen_paragraph:
             return "end", end
     return "keep", end
+
+
+def _signatures(rules: Ruleset) -> list[tuple[str, re.Pattern, Clue | None]]:
+    return [(pid, signature, clue_of(signature)) for pid, _name, signature in rules.publishers]
 
 
 def _header_date(line: str) -> dt.date | None:
@@ -265,7 +281,9 @@ def _header_date(line: str) -> dt.date | None:
 
 def _publisher(text: str, rules: Ruleset) -> str | None:
     best = None
-    for pid, _name, signature in rules.publishers:
+    for pid, signature, clue in rules.cached("ingest.publishers", _signatures):
+        if clue is not None and not clue.in_text(text):
+            continue  # the page lacks a word the signature needs: no need to search it
         m = signature.search(text)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), pid)

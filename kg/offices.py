@@ -150,8 +150,9 @@ class OfficeTable:
 
 
 def office_table(rules: Ruleset) -> OfficeTable:
-    """The table of the rules' people gazetteer (cheap: a few dozen rows)."""
-    return OfficeTable.from_rules(rules)
+    """The table of the rules' people gazetteer, built once per ruleset (reading it walks
+    every gazetteer entry)."""
+    return rules.cached("office_table", OfficeTable.from_rules)
 
 
 def holder_on(role: str, of: str, date: dt.date | None, rules: Ruleset) -> str | None:

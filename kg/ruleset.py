@@ -11,6 +11,7 @@ import functools
 import hashlib
 import re
 import tomllib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,11 @@ import ahocorasick
 
 from kg.errors import RuleFileError
 from kg.text import fold
+
+try:  # the parser internal to `re`, which clue_of reads; without it rules have no clue
+    from re import _constants as _re_consts, _parser as _re_parser
+except ImportError:  # pragma: no cover
+    _re_parser = None
 
 RULES_DIR = Path(__file__).parent / "rules"
 
@@ -61,9 +67,39 @@ class Rule:
     examples: tuple = ()
     counter_examples: tuple = ()
     options: tuple[tuple[str, object], ...] = ()
+    clue: Clue | None = field(default=None, repr=False, compare=False)   # see clue_of
 
     def option(self, key: str, default=None):
         return dict(self.options).get(key, default)
+
+
+@dataclass(frozen=True)
+class Clue:
+    """Words one of which is in every text a pattern matches in (see clue_of).
+
+    Most rules need a word that few texts hold: "such as", the "<T" of an office title, one
+    of "opposed to|opposes|rejects|...". Looking for it costs a fraction of trying the
+    pattern at every position of the text, and a text without it is not searched.
+    """
+
+    words: frozenset[str]        # in lower case when ignore_case
+    ignore_case: bool = False
+    any_word: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if len(self.words) > 1:  # one search for several words beats one `in` per word
+            alternation = "|".join(map(re.escape, sorted(self.words, key=lambda w: (-len(w), w))))
+            object.__setattr__(self, "any_word", re.compile(alternation))
+
+    def in_text(self, text: str) -> bool:
+        """False when `text` holds none of the words, so that the pattern cannot match it."""
+        if self.ignore_case:
+            if not text.isascii():
+                return True  # the regex engine folds more than str.lower() (ſ is s): it decides
+            text = text.lower()
+        if self.any_word is None:
+            return next(iter(self.words)) in text
+        return self.any_word.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -117,21 +153,81 @@ class Ruleset:
     capitals: dict[str, str]          # capital city name -> country id
     publishers: list[tuple[str, str, re.Pattern]]  # (id, name, signature)
     first_names: object = field(default=None, repr=False)
+    # lookups the stages derive from the rules, built on first use (see `cached`)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def cached(self, key: str, build):
+        """`build(self)`, computed once per ruleset and kept.
+
+        The stages derive lookups and patterns from the rules (the office table, one
+        pattern of all honorifics...); building them per article would cost more than the
+        work they do. Values must pickle, as rulesets are sent to worker processes."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build(self)
+            return value
+
+    def rules_that_may_match(self, text: str) -> set[str]:
+        """Ids of the relation rules (self.rules) that may match `text`: the others lack every
+        word of their clue. The clues of all rules are looked for in one pass (ClueIndex)."""
+        return self.cached("relation clues", _relation_clues).may_match(text)
 
     def is_first_name(self, word: str) -> bool:
-        if self.first_names is None:
-            import gender_guesser.detector as gd
-            self.first_names = gd.Detector(case_sensitive=False)
-        return self.first_names.get_gender(word) != "unknown"
+        return self._first_name_gender(word) != "unknown"
 
     def gender_of_first_name(self, word: str) -> str | None:
-        self.is_first_name(word)
-        g = self.first_names.get_gender(word)
+        g = self._first_name_gender(word)
         if g in ("male", "mostly_male"):
             return "male"
         if g in ("female", "mostly_female"):
             return "female"
         return None
+
+    def _first_name_gender(self, word: str) -> str:
+        if self.first_names is None:
+            self.first_names = _first_name_detector()
+        return self.first_names.get_gender(word)
+
+
+def _relation_clues(rules: Ruleset) -> ClueIndex:
+    return ClueIndex({rule.id: rule.clue for family in rules.rules.values() for rule in family})
+
+
+class ClueIndex:
+    """The clues of several patterns, looked for in one pass over a text (Aho-Corasick)
+    instead of one search per pattern: which of the patterns may match the text."""
+
+    def __init__(self, clues: dict[Hashable, Clue | None]):
+        by_word: dict[str, list] = {}
+        self._unclued = frozenset(key for key, clue in clues.items() if clue is None)
+        self._folded = [(key, clue) for key, clue in clues.items() if clue is not None and clue.ignore_case]
+        for key, clue in clues.items():
+            if clue is not None and not clue.ignore_case:
+                for word in clue.words:
+                    by_word.setdefault(word, []).append(key)
+        self._automaton = None
+        if by_word:
+            self._automaton = ahocorasick.Automaton()
+            for word, keys in sorted(by_word.items()):
+                self._automaton.add_word(word, tuple(keys))
+            self._automaton.make_automaton()
+
+    def may_match(self, text: str) -> set:
+        """Keys of the patterns whose clue `text` holds, or that have none."""
+        keys = set(self._unclued)
+        if self._automaton is not None:
+            for _, found in self._automaton.iter(text):
+                keys.update(found)
+        keys.update(key for key, clue in self._folded if clue.in_text(text))
+        return keys
+
+
+@functools.cache
+def _first_name_detector():
+    """gender_guesser's table of first names: about a second to read, so once per process."""
+    import gender_guesser.detector as gd
+    return gd.Detector(case_sensitive=False)
 
 
 def _load_toml(path: Path) -> dict:
@@ -161,12 +257,116 @@ def expand_macros(pattern: str, words: dict[str, tuple[str, ...]]) -> str:
         if name == "WORDS":
             if arg not in words:
                 raise KeyError(f"unknown word list {arg}")
-            alts = sorted(words[arg], key=len, reverse=True)
-            return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts) + ")"
+            # the rule may ignore case: no two branches of the trie may then differ in case only
+            return "(?:" + word_alternation(words[arg], re.IGNORECASE) + ")"
         if name not in MACROS:
             raise KeyError(f"unknown macro {{{name}}}")
         return MACROS[name]
     return _MACRO.sub(replace, pattern)
+
+
+def word_alternation(words, flags: int = 0, *, any_space: bool = True) -> str:
+    """A pattern for any of `words` (a space in a word matches any white space, or with
+    any_space=False one space), written as a trie:
+    "minister(?:\\s+of\\s+(?:defen(?:se|ce)|foreign\\s+affairs))?|mayor|...".
+
+    It matches what the plain alternation of the words, longest first, matches: two words
+    that match at one place are one the start of the other, and the trie, like the list,
+    tries the longer first. The regex engine then tests one character per branch instead of
+    every word at every position, several times faster on a long list. Where two branches
+    could match the same character (under `flags`), the plain alternation is kept.
+    """
+    words = sorted(words, key=len, reverse=True)
+    plain = "|".join(re.escape(w).replace(r"\ ", r"\s+") if any_space else re.escape(w) for w in words)
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def atom(ch: str) -> str:
+        return r"\s+" if ch == " " and any_space else re.escape(ch)
+
+    def written(node: dict) -> str | None:
+        chars = [ch for ch in node if ch]
+        if any(a != b and re.fullmatch(atom(a), b, flags) for a in chars for b in chars):
+            return None
+        branches = []
+        for ch in chars:
+            rest = written(node[ch])
+            if rest is None:
+                return None
+            branches.append(atom(ch) + rest)
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if "" in node:
+            return f"(?:{body})?"  # greedy: the longer word first, then the word ending here
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    trie_pattern = written(trie)
+    return plain if trie_pattern is None else trie_pattern
+
+
+def clue_of(pattern: re.Pattern) -> Clue | None:
+    """The words one of which is in every text `pattern` matches in, or None if none is known.
+
+    They are read from the parsed pattern: literal text outside optional parts, one word of
+    each alternative. A case-insensitive pattern's words are kept in lower case (ASCII only).
+    A pattern anchored at the start (^...) is tried at one position only, which costs less
+    than looking for several words or folding case: it gets a clue of one plain word only.
+    """
+    if _re_parser is None:
+        return None
+    parsed = _re_parser.parse(pattern.pattern, pattern.flags)
+    words = _needed(parsed)
+    if not words:
+        return None
+    starts = {_re_consts.AT_BEGINNING_STRING}
+    if not pattern.flags & re.MULTILINE:
+        starts.add(_re_consts.AT_BEGINNING)
+    anchored = len(parsed) > 0 and parsed[0][0] is _re_consts.AT and parsed[0][1] in starts
+    if anchored and (len(words) > 1 or pattern.flags & re.IGNORECASE):
+        return None
+    if pattern.flags & re.IGNORECASE:
+        if not all(w.isascii() for w in words):
+            return None
+        return Clue(frozenset(w.lower() for w in words), ignore_case=True)
+    return Clue(frozenset(words))
+
+
+def _needed(items) -> list[str] | None:
+    """Strings one of which every match of a parsed pattern holds; None if none is known."""
+    c = _re_consts
+    best: list[str] | None = None
+
+    def consider(words: list[str] | None) -> None:
+        nonlocal best  # the longest shortest word: the rarest
+        if words and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+
+    run = ""  # consecutive literal characters
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        consider([run] if run else None)
+        run = ""
+        if op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not add_flags and not del_flags:  # (?i:...) inside would match other text
+                consider(_needed(sub))
+        elif op is c.BRANCH:
+            alternatives = [_needed(a) for a in av[1]]
+            if all(alternatives):
+                consider(sorted({w for a in alternatives for w in a}))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_needed(av[2]))
+        elif op is c.ATOMIC_GROUP:
+            consider(_needed(av))
+    consider([run] if run else None)
+    return best
 
 
 def _compile_rules(path: Path, data: dict, words: dict, *, clutter: bool = False) -> list[Rule]:
@@ -197,7 +397,7 @@ def _compile_rules(path: Path, data: dict, words: dict, *, clutter: bool = False
         options = tuple(sorted((k, raw[k]) for k in ("default_target", "action", "min_count", "known_or_passive", "org_class", "known_only") if k in raw))
         rules.append(Rule(rid, emits, compiled, raw["pattern"], path.name, raw.get("why", ""),
                           tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())),
-                          options))
+                          options, clue_of(compiled)))
     return rules
 
 
@@ -266,9 +466,8 @@ def _load_cached(folder_name: str, digest: str) -> Ruleset:
                       raw.get("government", False))
         for name in (*title.names, title.role):
             titles[fold(name)] = title
-    alts = sorted(titles, key=len, reverse=True)
     title_pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")s?"
+        r"(?<![\w-])(?:" + word_alternation(titles, re.IGNORECASE) + r")s?"
         r"(?P<qual>\s+(?-i:of|for)\s+(?-i:(?!the\b|a\b|an\b)[A-Z]?[a-z]+)(?:\s+(?-i:(?!the\b|at\b|in\b|of\b|for\b|on\b|with\b|from\b|to\b)[a-z]+))?)?(?![\w-])",
         re.IGNORECASE)
 

@@ -12,7 +12,7 @@ from kg.extract import relations
 from kg.extract import roles
 from kg.extract.context import Context
 from kg.extract.dates import find_dates
-from kg.extract.entities import Hit, find_mentions, tag_sentence
+from kg.extract.entities import Hit, find_mentions, tag_sentences
 from kg.extract.sentences import sentences_of, units_of
 from kg.model import Article, EntityRecord, Extraction, Mention
 from kg.ruleset import Ruleset
@@ -29,7 +29,7 @@ def build_context(article: Article, rules: Ruleset) -> tuple[Context, list[Hit]]
     date_hits = [Hit(d.start, d.end, "Date", d.value or "", d.rule, (d.value, d.datatype))
                  for ds in dates.values() for d in ds]
     ctx = Context(article, rules, mentions, units, sentences, [], dates)
-    ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
+    ctx.tagged = tag_sentences(article, sentences, mentions.hits, date_hits)
     return ctx, date_hits
 
 
@@ -39,7 +39,7 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
     site_hits = relations.sites(ctx)
     if site_hits:
         mentions.hits = sorted([*mentions.hits, *site_hits], key=lambda h: (h.start, h.end))
-        ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
+        ctx.tagged = tag_sentences(article, sentences, mentions.hits, date_hits)
     positions = relations.offices(ctx)
     positions += roles.role_descriptions(ctx)
     role_hits = roles.role_mentions(ctx)  # "the Russian president": a mention of the holder
@@ -49,7 +49,7 @@ def extract(article: Article, rules: Ruleset) -> Extraction:
         extra = [h for h in role_hits if not any(h.start < e and s < h.end for s, e in taken)]
         mentions.hits = sorted([*[h for h in mentions.hits if not any(
             h.kind == "Title" and r.start <= h.start < r.end for r in extra)], *extra], key=lambda h: (h.start, h.end))
-        ctx.tagged = [tag_sentence(article, s, mentions.hits, date_hits) for s in sentences]
+        ctx.tagged = tag_sentences(article, sentences, mentions.hits, date_hits)
     relations.proposals(ctx)
     relations.stances(ctx)
     relations.site_parts(ctx)

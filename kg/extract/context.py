@@ -21,6 +21,8 @@ class Context:
     dates: dict[int, list[DateMention]]          # sentence index -> date mentions
     facts: list[Fact] = field(default_factory=list)
     extra_entities: dict[str, tuple[str, str, tuple]] = field(default_factory=dict)
+    # what one stage derives and another reads again (kg.extract.roles), with what it was read from
+    memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False)
 
     @property
     def hits(self) -> list[Hit]:

@@ -27,6 +27,10 @@ ABSOLUTE = re.compile(
     rf"|\b(?:in\s+)?(?P<month3>{_MONTH_RE})\.?\s+(?P<year3>(?:19|20)\d\d)\b")
 WEEKDAY = re.compile(rf"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{_DAY_RE})\b")
 LAST_MONTH_NAME = re.compile(rf"\b(?P<rel>last|next|this|earlier this|in)\s+(?P<month>{_MONTH_RE})\b")
+# Every match of ABSOLUTE and LAST_MONTH_NAME holds a month's name, every WEEKDAY match a
+# day's: most sentences hold neither, and these plain searches rule them out quickly.
+_ANY_MONTH = re.compile(_MONTH_RE)
+_ANY_WEEKDAY = re.compile(_DAY_RE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,14 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _phrase_patterns(rules: Ruleset) -> tuple[list, list]:
+    """(phrase, shift, pattern) of the relative day and month words, longest phrase first."""
+    def compiled(words: dict[str, int]) -> list:
+        return [(phrase, shift, re.compile(rf"\b{re.escape(phrase)}\b"))
+                for phrase, shift in sorted(words.items(), key=lambda kv: -len(kv[0]))]
+    return compiled(rules.day_words), compiled(rules.month_words)
+
+
 def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ruleset) -> list[DateMention]:
     """Date expressions in text[start:end]."""
     found: list[DateMention] = []
@@ -54,7 +66,8 @@ def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ru
         taken.append((s, e))
         found.append(DateMention(s, e, value, datatype, rule))
 
-    for m in ABSOLUTE.finditer(text, start, end):
+    has_month = _ANY_MONTH.search(text, start, end) is not None
+    for m in ABSOLUTE.finditer(text, start, end) if has_month else ():
         if m.group("month3"):
             add(m.start(), m.end(), f"{m.group('year3')}-{MONTHS[m.group('month3').lower()]:02d}",
                 "xsd:gYearMonth", "date.month-year")
@@ -73,7 +86,7 @@ def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ru
         if not year and value > today + dt.timedelta(days=180):
             value = value.replace(year=y - 1)  # "December 20" read in January is last year's
         add(m.start(), m.end(), value.isoformat(), "xsd:date", "date.absolute")
-    for m in LAST_MONTH_NAME.finditer(text, start, end):
+    for m in LAST_MONTH_NAME.finditer(text, start, end) if has_month else ():
         if today is None:
             add(m.start(), m.end(), None, None, "date.relative-month-name")
             continue
@@ -90,7 +103,7 @@ def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ru
                           for y in (today.year - 1, today.year, today.year + 1)]
             year = min(candidates)[1]
         add(m.start(), m.end(), f"{year}-{month:02d}", "xsd:gYearMonth", "date.relative-month-name")
-    for m in WEEKDAY.finditer(text, start, end):
+    for m in WEEKDAY.finditer(text, start, end) if _ANY_WEEKDAY.search(text, start, end) else ():
         if today is None:
             add(m.start(), m.end(), None, None, "date.weekday")
             continue
@@ -103,13 +116,18 @@ def find_dates(text: str, start: int, end: int, today: dt.date | None, rules: Ru
             value = today - dt.timedelta(days=7)
         add(m.start(), m.end(), value.isoformat(), "xsd:date", "date.weekday")
     lowered = text[start:end].lower()
-    for phrase, days in sorted(rules.day_words.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+    day_phrases, month_phrases = rules.cached("dates.phrases", _phrase_patterns)
+    for phrase, days, pattern in day_phrases:
+        if phrase not in lowered:
+            continue  # a substring test is far cheaper than the pattern
+        for m in pattern.finditer(lowered):
             s = start + m.start()
             value = (today + dt.timedelta(days=days)).isoformat() if today else None
             add(s, s + len(phrase), value, "xsd:date" if today else None, "date.relative-day")
-    for phrase, months in sorted(rules.month_words.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+    for phrase, months, pattern in month_phrases:
+        if phrase not in lowered:
+            continue
+        for m in pattern.finditer(lowered):
             s = start + m.start()
             if today:
                 y, mo = _shift_month(today.year, today.month, months)

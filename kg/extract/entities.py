@@ -9,12 +9,13 @@ and the government otherwise ("Moscow has maintained" is Russia).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from kg.extract.sentences import Sentence
 from kg.model import Article
-from kg.ruleset import KIND_CODES, Ruleset
+from kg.ruleset import KIND_CODES, ClueIndex, Rule, Ruleset, clue_of
 from kg.text import SpanSet
 
 PRIORITY = {"Organization": 7, "Person": 6, "DefenseSystem": 6, "Country": 5, "City": 4,
@@ -25,6 +26,9 @@ DETERMINERS = {"The", "A", "An", "His", "Her", "Its", "Their", "Our", "My", "You
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _HEADING_WORD = re.compile(r"\b[a-z]{4,}\b")
+_SPACES = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"<[A-Z](\d+)>")
+_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s")
 
 ORG_HEADS = {
     "University": "CollegeOrUniversity", "College": "CollegeOrUniversity",
@@ -57,6 +61,9 @@ ORG_PATTERNS = [
         rf"\bthe\s+(?:journal|newspaper|magazine|daily|weekly|monthly|broadcaster|think[- ]tank)\s+({_CAP}(?:\s+(?:in|of|the|and|{_CAP})){{0,5}})")),
 ]
 
+# the patterns a block may match, by their clues (kg.ruleset.Clue): the others are not tried
+_CLUES = ClueIndex({rule_id: clue_of(pattern) for rule_id, *_, pattern in [*ORG_PATTERNS, *PLACE_PATTERNS]})
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -66,6 +73,40 @@ class Hit:
     ref: str             # entity ref; for Adj the country's ref; for Title the role
     rule: str
     data: tuple = ()     # Title: (Title, plural); Date: (value, datatype); Site: (kind, where ref)
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What the name finders derive from the rules: built once per ruleset, not per name."""
+
+    honorific_before: re.Pattern             # an honorific and a space ending a text: "Mr. "
+    speech_before: re.Pattern                # a speech verb and spaces ending a text: "said "
+    speech_after: re.Pattern                 # a speech verb opening a text: ", said"
+    people_by_alias: dict[str, list[str]]    # alias -> ids of the gazetteer people with that alias
+    city_by_label: dict[str, str]            # name -> id of the first gazetteer city of that name
+    system_patterns: list[tuple[re.Pattern, str]]   # (pattern, system id)
+    system_clues: ClueIndex                          # of the system patterns, by their index
+
+    @classmethod
+    def build(cls, rules: Ruleset) -> "_Lookups":
+        speech = "|".join(map(re.escape, rules.words.get("SPEECH", ())))
+        honorifics = "|".join(re.escape(h) for h in sorted(rules.honorifics, key=lambda h: (-len(h), h)))
+        people: dict[str, list[str]] = {}
+        cities: dict[str, str] = {}
+        for e in rules.entries.values():
+            if e.kind == "Person":
+                for alias in dict.fromkeys(e.aliases):
+                    people.setdefault(alias, []).append(e.id)
+            elif e.kind == "City":
+                cities.setdefault(e.label, e.id)
+        systems = list(rules.system_patterns)
+        system_clues = ClueIndex({n: clue_of(pattern) for n, (pattern, _) in enumerate(systems)})
+        return cls(re.compile(rf"\b(?:{honorifics})\s$"), re.compile(rf"\b(?:{speech})\s+$"),
+                   re.compile(rf"^,?\s+(?:{speech})\b"), people, cities, systems, system_clues)
+
+
+def _lookups(rules: Ruleset) -> _Lookups:
+    return rules.cached("entities", _Lookups.build)
 
 
 @dataclass
@@ -106,33 +147,36 @@ def _is_heading(line: str) -> bool:
 
 def find_mentions(article: Article, rules: Ruleset) -> Mentions:
     text = article.text
+    lookups = _lookups(rules)
     raw: list[Hit] = []
     for block in article.blocks:
         seg = text[block.start:block.end]
         raw += _gazetteer_hits(text, block.start, seg, rules)
-        for pattern, sid in rules.system_patterns:
-            for m in pattern.finditer(seg):
+        may_match = lookups.system_clues.may_match(seg)
+        for n, (pattern, sid) in enumerate(lookups.system_patterns):
+            for m in pattern.finditer(seg) if n in may_match else ():
                 raw.append(Hit(block.start + m.start(), block.start + m.end(), "DefenseSystem",
                                f"gaz:{sid}", "system.pattern"))
         pos = 0
         while (m := rules.title_pattern.search(seg, pos)) is not None:
             qual = m.group("qual")
-            name = re.sub(r"\s+", " ", m.group(0)[: (m.start("qual") - m.start()) if qual else None])
-            key = name.casefold() if name.casefold() in rules.titles else name.casefold().rstrip("s")
-            title = rules.titles.get(key)
+            name = _SPACES.sub(" ", m.group(0)[: (m.start("qual") - m.start()) if qual else None])
+            folded = name.casefold()
+            plural = folded not in rules.titles
+            title = rules.titles.get(folded.rstrip("s") if plural else folded)
             if title is None:
                 pos = m.end()
                 continue
-            plural = name.casefold() not in rules.titles
             if qual and title.qualifier:
-                role, end = title.role + re.sub(r"\s+", " ", qual).lower(), m.end()
+                role, end = title.role + _SPACES.sub(" ", qual).lower(), m.end()
             else:
                 # "spokesman for Prime Minister Tusk": only qualifier titles take "of/for ..."
                 role, end = title.role, m.start() + len(name)
             raw.append(Hit(block.start + m.start(), block.start + end, "Title", role, "title", (title, plural)))
             pos = end
+        may_match = _CLUES.may_match(seg)
         for rule_id, pattern in ORG_PATTERNS:
-            for m in pattern.finditer(seg):
+            for m in pattern.finditer(seg) if rule_id in may_match else ():
                 g = 1 if m.group(1) else 2
                 name = m.group(g).rstrip(".,")
                 s = block.start + m.start(g)
@@ -156,7 +200,7 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
                 raw.append(Hit(s, s + len(name), "Organization", f"new:Organization:{name}", rule_id,
                                (subtype,)))
         for rule_id, kind, pattern in PLACE_PATTERNS:
-            for m in pattern.finditer(seg):
+            for m in pattern.finditer(seg) if rule_id in may_match else ():
                 name, s = m.group(1), block.start + m.start(1)
                 owner = re.match(r".*(?:'s|’s)\s+", name)
                 if owner:
@@ -218,31 +262,29 @@ def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hi
 
 def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
     text = article.text
+    lookups = _lookups(rules)
     # titles break a run of capitalised words: "Deputy Foreign Minister | Andrzej Kremer"
     covered = SpanSet()
     for h in hits:
         if h.kind != "Date":
             covered.add(h.start, h.end)
-    titles_end = {h.end: h for h in hits if h.kind == "Title"}
+    title_ends = {h.end for h in hits if h.kind == "Title"}
     out = list(hits)
 
-    def free(s: int, e: int) -> bool:
-        return not covered.overlaps(s, e)
-
-    speech = rules.words.get("SPEECH", ())
     for block in article.blocks:
         seg = text[block.start:block.end]
         heading = _is_heading(seg)
-        tokens = [(block.start + m.start(), block.start + m.end()) for m in _WORD.finditer(seg)]
         groups: list[list[tuple[int, int]]] = []
         current: list[tuple[int, int]] = []
-        for s, e in tokens:
-            word = text[s:e]
-            is_cap = word[0].isupper() and free(s, e)
+        for m in _WORD.finditer(seg):
+            word = m.group()
+            if not current and not word[0].isupper():
+                continue  # most words: neither in a run nor starting one
+            s, e = block.start + m.start(), block.start + m.end()
+            is_cap = word[0].isupper() and not covered.overlaps(s, e)
             is_particle = word in rules.particles and current
             if current:
                 gap = text[current[-1][1]:s]
-                initial = e - s == 1 and e < len(text) and text[e] == "."
                 if gap not in (" ", ". ") or (gap == ". " and current[-1][1] - current[-1][0] != 1):
                     groups.append(current)
                     current = []
@@ -254,9 +296,9 @@ def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[
         if current:
             groups.append(current)
         for group in groups:
-            while group and (text[group[0][0]:group[0][1]] in rules.not_names
-                             or text[group[0][0]:group[0][1]] in rules.particles
-                             or text[group[0][0]:group[0][1]].rstrip(".") + "." in rules.honorifics):
+            while group and ((first := text[group[0][0]:group[0][1]]) in rules.not_names
+                             or first in rules.particles
+                             or first.rstrip(".") + "." in rules.honorifics):
                 group = group[1:]  # "Mr McCormack": the honorific is found again below
             while group and text[group[-1][0]:group[-1][1]] in rules.particles:
                 group = group[:-1]
@@ -270,15 +312,13 @@ def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[
             if m:
                 end -= len(m.group(0))
             before = text[max(block.start, start - 40):start]
-            after = text[end:min(block.end, end + 40)]
             rule = None
-            hon = re.search(r"\b(" + "|".join(re.escape(h) for h in sorted(rules.honorifics, key=len, reverse=True)) + r")\s$", before)
-            title_before = next((t for t_end, t in titles_end.items() if 0 <= start - t_end <= 2
-                                 and text[t_end:start] in (" ", ", ")), None)
+            hon = lookups.honorific_before.search(before)
             if hon:
                 rule = "person.honorific"
                 start_with = start - len(hon.group(0))
-            elif title_before is not None:
+            elif (start - 1 in title_ends and text[start - 1:start] == " "
+                  or start - 2 in title_ends and text[start - 2:start] == ", "):
                 rule = "person.after-title"
                 start_with = start
             elif heading:
@@ -286,12 +326,12 @@ def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[
             elif len(words) >= 2 and rules.is_first_name(words[0]):
                 rule = "person.first-name"
                 start_with = start
-            elif len(words) >= 2 and (
-                    re.search(r"\b(?:" + "|".join(map(re.escape, speech)) + r")\s+$", before)
-                    or re.match(r"^,?\s+(?:" + "|".join(map(re.escape, speech)) + r")\b", after)
-                    or re.match(r"^,\s+(?:a|an|the)\s", after)):
-                rule = "person.speech-context"
-                start_with = start
+            elif len(words) >= 2:
+                after = text[end:min(block.end, end + 40)]
+                if (lookups.speech_before.search(before) or lookups.speech_after.match(after)
+                        or _APPOSITION.match(after)):
+                    rule = "person.speech-context"
+                    start_with = start
             if rule is None:
                 continue
             name = " ".join(words)
@@ -302,6 +342,7 @@ def _person_patterns(article: Article, hits: list[Hit], rules: Ruleset) -> list[
 def _surnames(article: Article, mentions: Mentions, rules: Ruleset) -> None:
     """Bare surnames and honorific forms of people already named in the article."""
     text = article.text
+    lookups = _lookups(rules)
     by_surname: dict[str, set[str]] = {}
     for h in mentions.hits:
         if h.kind != "Person":
@@ -328,7 +369,7 @@ def _surnames(article: Article, mentions: Mentions, rules: Ruleset) -> None:
             if surname in unique:
                 h = Hit(h.start, h.end, h.kind, unique[surname], "person.surname")
             else:
-                gaz = [e.id for e in rules.entries.values() if e.kind == "Person" and surname in e.aliases]
+                gaz = lookups.people_by_alias.get(surname, ())
                 if len(gaz) == 1:
                     h = Hit(h.start, h.end, h.kind, f"gaz:{gaz[0]}", "person.surname")
         elif h.kind == "Person" and h.ref.startswith("gaz:"):
@@ -343,21 +384,24 @@ def _surnames(article: Article, mentions: Mentions, rules: Ruleset) -> None:
         if h.kind != "Date":
             taken.add(h.start, h.end)
     extra = []
+    segs = [(block.start, text[block.start:block.end]) for block in article.blocks]
     for surname, ref in unique.items():
-        for block in article.blocks:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text[block.start:block.end]):
-                s, e = block.start + m.start(), block.start + m.end()
+        pattern = re.compile(rf"(?<![\w-]){re.escape(surname)}(?![\w-])")
+        for offset, seg in segs:
+            if surname not in seg:
+                continue  # a substring test is far cheaper than the pattern
+            for m in pattern.finditer(seg):
+                s, e = offset + m.start(), offset + m.end()
                 if taken.overlaps(s, e):
                     continue
-                hon = re.search(r"\b(?:" + "|".join(re.escape(x) for x in rules.honorifics) + r")\s$", text[max(0, s - 6):s])
+                hon = lookups.honorific_before.search(text[max(0, s - 6):s])
                 extra.append(Hit(s - len(hon.group(0)) if hon else s, e, "Person", ref, "person.surname"))
                 taken.add(s, e)
     # honorifics in front of gazetteer surnames belong to the mention ("Mr. Gates")
     final = []
     for h in hits + extra:
         if h.kind == "Person":
-            hon = re.search(r"\b(?:" + "|".join(re.escape(x) for x in rules.honorifics) + r")\s$",
-                            text[max(0, h.start - 6):h.start])
+            hon = lookups.honorific_before.search(text[max(0, h.start - 6):h.start])
             if hon:
                 h = Hit(h.start - len(hon.group(0)), h.end, h.kind, h.ref, h.rule)
         final.append(h)
@@ -384,7 +428,7 @@ def _capitals(article: Article, hits: list[Hit], rules: Ruleset) -> list[Hit]:
         m = re.match(r"\s*([A-Z]{3,}(?:[ -][A-Z]{3,})?)\s*(?:,[^—–\n]{0,30})?\s*[—–]", text[block.start:block.end])
         if m:
             name = m.group(1).title()
-            gid = next((e.id for e in rules.entries.values() if e.kind == "City" and e.label == name), None)
+            gid = _lookups(rules).city_by_label.get(name)
             if gid:
                 s = block.start + m.start(1)
                 out.append(Hit(s, s + len(m.group(1)), "City", f"gaz:{gid}", "place.dateline"))
@@ -400,6 +444,14 @@ class Tagged:
     items: list[Hit]
     marks: list[tuple[int, int, int]]   # (tagged start, tagged end, original start)
     source: str
+    _may_match: set[str] | None = field(default=None, repr=False)   # see matches
+
+    def matches(self, rule: Rule, rules: Ruleset):
+        """The rule's matches in the tagged text, which is not searched when it lacks the
+        rule's clue (looked up once for all rules: Ruleset.rules_that_may_match)."""
+        if self._may_match is None:
+            self._may_match = rules.rules_that_may_match(self.text)
+        return rule.pattern.finditer(self.text) if rule.id in self._may_match else ()
 
     def orig(self, pos: int) -> int:
         """Original offset of a position in the tagged text."""
@@ -426,16 +478,33 @@ class Tagged:
         return self.orig(pos)
 
     def hits_in(self, start: int, end: int) -> list[Hit]:
-        return [self.items[int(m.group(1))] for m in re.finditer(r"<[A-Z](\d+)>", self.text[start:end])]
+        return [self.items[int(m.group(1))] for m in _PLACEHOLDER.finditer(self.text[start:end])]
 
     def hit(self, placeholder: str) -> Hit:
         return self.items[int(placeholder[2:-1])]
 
 
 def tag_sentence(article: Article, sentence: Sentence, hits: list[Hit], extra: list[Hit] = ()) -> Tagged:
+    return tag_sentences(article, [sentence], hits, extra)[0]
+
+
+def tag_sentences(article: Article, sentences: list[Sentence], hits: list[Hit],
+                  extra: list[Hit] = ()) -> list[Tagged]:
+    """The tagged view of each sentence; the hits are sorted once, not once per sentence."""
+    # stable sorts: filtering the sorted list gives what sorting each sentence's hits gives
+    ordered = sorted([*hits, *extra], key=lambda h: (h.start, -(h.end - h.start)))
+    starts = [h.start for h in ordered]
+    out = []
+    for sentence in sentences:
+        first = bisect.bisect_left(starts, sentence.start)
+        last = bisect.bisect_right(starts, sentence.end)
+        inside = [h for h in ordered[first:last] if h.end <= sentence.end]
+        out.append(_tagged(article, sentence, inside))
+    return out
+
+
+def _tagged(article: Article, sentence: Sentence, inside: list[Hit]) -> Tagged:
     text = article.text
-    inside = sorted((h for h in [*hits, *extra] if sentence.start <= h.start and h.end <= sentence.end),
-                    key=lambda h: (h.start, -(h.end - h.start)))
     items: list[Hit] = []
     out: list[str] = []
     marks = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.context import Context
 from kg.model import Evidence
+from kg.ruleset import Ruleset, word_alternation
 
 # kinds that tell of one and the same meeting; a press conference or a signing is its own event
 FAMILY = {"talks": "talks", "meeting": "talks", "visit": "talks", "summit": "summit",
@@ -44,14 +45,14 @@ class MeetingDraft:
         return sorted(self.dates, key=lambda d: (-len(d[0]), d))[0] if self.dates else None
 
 
-def _trigger_pattern(ctx: Context) -> re.Pattern:
-    words = sorted(ctx.rules.meeting_triggers, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+def _trigger_pattern(rules: Ruleset) -> re.Pattern:
+    words = word_alternation(rules.meeting_triggers, re.IGNORECASE, any_space=False)
+    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
 
 
 def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
     rules = ctx.rules
-    trig = _trigger_pattern(ctx)
+    trig = rules.cached("meetings.triggers", _trigger_pattern)
     named_rules = [r for r in rules.rules["meetings"] if r.id.startswith("meeting.named")]
     modifier_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-modifier")
     in_rule = next(r for r in rules.rules["meetings"] if r.id == "meeting.location-in")
@@ -68,7 +69,7 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
         here: list[tuple[int, MeetingDraft]] = []       # (trigger offset, draft)
         named_spans = []
         for named_rule in named_rules:
-            for m in named_rule.pattern.finditer(t.text):
+            for m in t.matches(named_rule, rules):
                 org = t.hit(m.group("org"))
                 label = f"{_org_name(ctx, org)} {m.group('kind').lower()}"
                 s, e = t.orig(m.start("kind")), t.orig(m.start("kind")) + len(m.group("kind"))
@@ -102,12 +103,12 @@ def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:
             # each person attends the meeting whose trigger is nearest in the sentence
             d = min(anchors, key=lambda a: (min(abs(p.start - a[1]), abs(a[0] - p.end)), a[0]))[2]
             d.attendees.setdefault(p.ref, ev("meeting.attendee-in-sentence"))
-        for m in modifier_rule.pattern.finditer(t.text):
+        for m in t.matches(modifier_rule, rules):
             where = t.hit(m.group("where"))
             d = nearest(t.orig(m.start("kind")), window=5)
             if d is not None and not ctx.in_quote(sentence, where.start):
                 _add_place(d, where, ev(modifier_rule.id), where.start)
-        for m in in_rule.pattern.finditer(t.text):
+        for m in t.matches(in_rule, rules):
             where = t.hit(m.group("where"))
             d = nearest(where.start)
             if d is not None and not ctx.in_quote(sentence, where.start):

@@ -27,7 +27,6 @@ def _speech_re(ctx: Context) -> str:
 
 def quotes(ctx: Context) -> list[QuoteRecord]:
     text = ctx.article.text
-    rules = ctx.rules
     speech = _speech_re(ctx)
     persons = [h for h in ctx.hits if h.kind == "Person"]
     out: list[QuoteRecord] = []

@@ -7,7 +7,7 @@ import re
 from kg.extract.context import Context
 from kg.extract.entities import Hit
 from kg.model import PositionClaim
-from kg.text import fold, slugify
+from kg.text import fold
 
 _NEGATION_WINDOW = 30
 
@@ -36,7 +36,7 @@ def offices(ctx: Context) -> list[PositionClaim]:
     claims: list[PositionClaim] = []
     for t in ctx.tagged:
         for rule in ctx.rules.rules["offices"]:
-            for m in rule.pattern.finditer(t.text):
+            for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue
                 if rule.emits == "nkg:holdsPosition":
@@ -92,11 +92,19 @@ def _org_class(ctx: Context, org: Hit) -> str | None:
 
 def _negated(text: str, trigger_start: int, rules) -> bool:
     window = text[max(0, trigger_start - _NEGATION_WINDOW):trigger_start].lower()
-    negators = rules.words.get("NEGATORS", ())
-    reversals = rules.words.get("REVERSALS", ())
-    has_neg = any(re.search(rf"\b{re.escape(n)}\b" if n[0].isalpha() else re.escape(n), window) for n in negators)
-    has_rev = any(re.search(rf"\b{re.escape(r)}\b", window) for r in reversals if r != "soften")
+    negators, reversals = rules.cached("relations.negation", _negation_patterns)
+    has_neg = negators is not None and negators.search(window) is not None
+    has_rev = reversals is not None and reversals.search(window) is not None
     return has_neg != has_rev
+
+
+def _negation_patterns(rules) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """A pattern of any negating word and one of any reversing word (None: there is none)."""
+    def any_of(parts: list[str]) -> re.Pattern | None:
+        return re.compile("|".join(parts)) if parts else None
+    negators = [rf"\b{re.escape(n)}\b" if n[0].isalpha() else re.escape(n) for n in rules.words.get("NEGATORS", ())]
+    reversals = [rf"\b{re.escape(r)}\b" for r in rules.words.get("REVERSALS", ()) if r != "soften"]
+    return any_of(negators), any_of(reversals)
 
 
 def _system_parents(ctx: Context, target: Hit) -> list[str]:
@@ -110,7 +118,7 @@ def stances(ctx: Context) -> None:
     system = ctx.main_system()
     for t in ctx.tagged:
         for rule in ctx.rules.rules["stances"]:
-            for m in rule.pattern.finditer(t.text):
+            for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue
                 if rule.emits == "nkg:aimedAt":
@@ -204,7 +212,7 @@ def sites(ctx: Context) -> list[Hit]:
     found = []
     for t in ctx.tagged:
         for rule in ctx.rules.rules["sites"]:
-            for m in rule.pattern.finditer(t.text):
+            for m in t.matches(rule, ctx.rules):
                 head = m.group("head")
                 kind = next((k for h, k in ctx.rules.site_heads.items() if fold(h) == fold(re.sub(r"\s+", " ", head))), None)
                 where = t.hit(m.group("where"))
@@ -274,7 +282,7 @@ def proposals(ctx: Context) -> None:
     system = ctx.main_system()
     for t in ctx.tagged:
         for rule in rules.rules["proposals"]:
-            for m in rule.pattern.finditer(t.text):
+            for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue
                 proposer = t.hit(m.group("proposer"))

@@ -54,7 +54,7 @@ _PREDICATE_BEFORE = re.compile(
     r"\b(?:as|become|becomes|became|becoming|elected|named|appointed|is|was|be|been|being|are|were|"
     r"remains|remained|remain|re-elected|succeed|succeeds|succeeded|replace|replaces|replaced)\s+$", re.I)
 # A name beside the office, recognised or not: "the US president, George W. Bush", "Ukrainian President Volodymyr".
-_NAME_AFTER = re.compile(rf"^(?:\s*,?\s*<P\d+>|\s+(?:[A-Z][a-z]|[A-Z]\.))")
+_NAME_AFTER = re.compile(r"^(?:\s*,?\s*<P\d+>|\s+(?:[A-Z][a-z]|[A-Z]\.))")
 _APPOSITION_BEFORE = re.compile(rf"<P\d+>{_POSS}?\s*,?\s*$")
 _SUCCESSOR = re.compile(
     rf"(?:(?P<prev><P\d+>){_POSS}|\b(?P<pron>[Hh]is|[Hh]er))\s+"
@@ -110,6 +110,15 @@ def _evidence(ctx: Context, index: int, rule: str) -> Evidence:
 
 
 def _resolutions(ctx: Context) -> list[Resolution]:
+    # role_descriptions and role_mentions read the same sentences: resolve them once
+    source, found = ctx.memo.get("roles", (None, None))
+    if source is not ctx.tagged:
+        found = _resolve(ctx)
+        ctx.memo["roles"] = (ctx.tagged, found)
+    return found
+
+
+def _resolve(ctx: Context) -> list[Resolution]:
     date = ctx.article.date
     if date is None:
         return []  # an undated article: "the Russian president" stays unresolved
@@ -117,8 +126,11 @@ def _resolutions(ctx: Context) -> list[Resolution]:
     stated = _stated_offices(ctx)
     out: list[Resolution] = []
     for i, t in enumerate(ctx.tagged):
-        out += _descriptions_in(ctx, table, stated, i, t, date)
-        out += _successors_in(ctx, table, i, t, date)
+        # cheap tests first: a description needs an office title (<T1>), a successor the word
+        if "<T" in t.text:
+            out += _descriptions_in(ctx, table, stated, i, t, date)
+        if "successor" in t.text:
+            out += _successors_in(ctx, table, i, t, date)
     return sorted(out, key=lambda r: (r.start, r.end, r.person))
 
 
@@ -134,10 +146,12 @@ def _stated_offices(ctx: Context) -> dict[tuple[str, str], set[str]]:
     """(role, of) -> the people the article itself names with that office."""
     stated: dict[tuple[str, str], set[str]] = {}
     for t in ctx.tagged:
+        if "<T" not in t.text:
+            continue  # no office title (<T1>) in the sentence, so nothing to state
         for rule in ctx.rules.rules.get("offices", ()):
             if rule.emits != "nkg:holdsPosition":
                 continue
-            for m in rule.pattern.finditer(t.text):
+            for m in t.matches(rule, ctx.rules):
                 groups = m.re.groupindex
                 if not m.group("title") or not m.group("person"):
                     continue

@@ -16,6 +16,11 @@ ABBREVIATIONS = {
     "vs", "etc", "inc", "ltd", "co", "jr", "sr", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m", "mt",
 }
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+# (?<!...): the first match starts where a word starts, so no other place need be tried
+_LAST_WORD = re.compile(r"(?<![\w.])([\w.]+)[.!?…]*[\"”’)]*\s*$")
+# the characters the quotation scanners act on; they skip straight from one to the next
+_DOUBLE_MARK = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT)}]")
+_SINGLE_MARK = re.compile("['‘’]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +48,10 @@ def single_quote_spans(text: str, start: int, end: int, taken: list[Span]) -> li
     """
     spans: list[Span] = []
     open_at: int | None = None
-    for i in range(start, end):
+    for mark in _SINGLE_MARK.finditer(text, start, end):
+        i = mark.start()
         c = text[i]
-        if c not in "'‘’" or any(s.start - 1 <= i <= s.end for s in taken):
+        if any(s.start - 1 <= i <= s.end for s in taken):
             continue
         prev = text[i - 1] if i > start else " "
         nxt = text[i + 1] if i + 1 < end else " "
@@ -63,7 +69,8 @@ def quote_spans(text: str, start: int, end: int) -> tuple[list[Span], int | None
     """Paired quotation spans in text[start:end], and the offset of an unclosed opening mark."""
     spans: list[Span] = []
     open_at: int | None = None
-    for i in range(start, end):
+    for mark in _DOUBLE_MARK.finditer(text, start, end):
+        i = mark.start()
         c = text[i]
         if c in OPEN_QUOTES and open_at is None:
             open_at = i
@@ -116,7 +123,7 @@ def sentences_of(article: Article, units: list[Unit]) -> list[Sentence]:
                 if any(q.start <= m.start() < q.end for q in unit.quotes):
                     continue
                 # look back a few characters only: from `pos` it would rescan every skipped boundary
-                word = re.search(r"([\w.]+)[.!?…]*[\"”’)]*\s*$", text[max(pos, m.start() - 40):m.start() + 1])
+                word = _LAST_WORD.search(text[max(pos, m.start() - 40):m.start() + 1])
                 token = word.group(1).rstrip(".").lower() if word else ""
                 if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                     continue
