@@ -6,17 +6,22 @@
   is kept once, where it was first met; the later copies are dropped and listed.
 - The same story printed again with small edits (a wire story syndicated by several outlets)
   is a near-duplicate: its word 5-shingles are MinHashed and looked up in an LSH index of the
-  stories met so far (datasketch); an article whose estimated Jaccard similarity to an
-  earlier story reaches NEAR_THRESHOLD gets `duplicate_of` = that story's id. It is still
+  stories met so far; an article whose estimated Jaccard similarity to an earlier story
+  reaches NEAR_THRESHOLD gets `duplicate_of` = that story's id. It is still
   extracted, so every outlet stays a source of what it printed (its own evidence, offsets
   and publisher), while the facts, being the same triples, are in the graph once and a
   query can leave out articles with nkg:duplicateOf to count each story once.
 
 Input order decides which copy is the original, so the same input gives the same result.
+
+The sketches and the index are those of datasketch (MinHash with seed 1, MinHashLSH), computed
+here with numpy: the same hash functions, values and bands, hence the same links, without
+the half second that importing datasketch (and with it scipy) adds to every build.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -30,6 +35,10 @@ NUM_PERM = 128
 SHINGLE_WORDS = 5
 MIN_WORDS = 30            # shorter texts share too few shingles to be judged
 SEED = 1                  # fixed, so that the same input gives the same links
+# The LSH index cuts a sketch into 25 bands of 5 values: the cut datasketch's
+# MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM) chooses, as the least weighted sum
+# of false positives and false negatives. Choose again if either constant changes.
+LSH_BANDS, LSH_ROWS = 25, 5
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ocid|cmpid|ref|source)$", re.IGNORECASE)
 
 
@@ -71,10 +80,8 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
     >>> [(a.id, a.duplicate_of) for a in kept], dups.as_dict()["exact"], dups.as_dict()["near"]
     ([('a', None), ('c', 'a')], 2, 1)
     """
-    from datasketch import MinHash, MinHashLSH  # only builds pay for numpy and scipy
-
-    lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
-    sketches: dict[str, MinHash] = {}
+    index = _BandIndex()
+    sketches: dict[str, object] = {}
     by_url: dict[str, str] = {}
     by_text: dict[bytes, str] = {}
     order: dict[str, int] = {}
@@ -96,10 +103,8 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
         order[article.id] = len(order)
         words = re.findall(r"\w+", body.casefold())
         if len(words) >= MIN_WORDS:
-            sketch = MinHash(num_perm=NUM_PERM, seed=SEED)
-            sketch.update_batch([" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
-                                 for i in range(len(words) - SHINGLE_WORDS + 1)])
-            scored = [(sketch.jaccard(sketches[c]), c) for c in lsh.query(sketch)]
+            sketch = _sketch(words)
+            scored = [(_similarity(sketch, sketches[c]), c) for c in index.candidates(sketch)]
             scored = [(s, c) for s, c in scored if s >= NEAR_THRESHOLD]
             if scored:
                 similarity, original = max(scored, key=lambda sc: (sc[0], -order[sc[1]]))
@@ -107,10 +112,66 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
                 article = dataclasses.replace(article, duplicate_of=original)
             else:
                 # only originals are indexed, so a copy of a copy points at the first story
-                lsh.insert(article.id, sketch)
+                index.insert(article.id, sketch)
                 sketches[article.id] = sketch
         kept.append(article)
     return kept, found
+
+
+@functools.cache
+def _permutations():
+    """(a, b) of the NUM_PERM hash functions h -> a*h + b mod 2**32, drawn as datasketch 2
+    draws them for its default ("affine32") scheme; an odd `a` makes each a bijection."""
+    import numpy as np  # only builds pay for numpy
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _sketch(words: list[str]):
+    """The MinHash of the word shingles: per hash function, the least value over the shingles.
+
+    A shingle's value is the first 4 bytes of its SHA-1 read little-endian (datasketch's
+    sha1_hash32), mixed by MurmurHash3's finalizer. A repeated shingle cannot change a least
+    value, so each is hashed once. uint32 arithmetic wraps around: that is the mod 2**32.
+    """
+    import numpy as np
+    encoded = [w.encode("utf-8") for w in words]
+    shingles = set(map(b" ".join, zip(*(encoded[k:] for k in range(SHINGLE_WORDS)))))
+    digests = b"".join([hashlib.sha1(s).digest() for s in shingles])
+    h = np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(np.uint32)  # 20 bytes each
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    h = h ^ (h >> np.uint32(16))
+    a, b = _permutations()
+    return (h[:, np.newaxis] * a + b).min(axis=0)
+
+
+def _similarity(one, other) -> float:
+    """The estimated Jaccard similarity: the share of hash functions whose least values agree."""
+    import numpy as np
+    return float(np.count_nonzero(one == other)) / float(NUM_PERM)
+
+
+class _BandIndex:
+    """LSH: the stories whose sketches agree on every value of at least one band."""
+
+    def __init__(self) -> None:
+        self._bands: list[dict[bytes, list[str]]] = [{} for _ in range(LSH_BANDS)]
+
+    @staticmethod
+    def _keys(sketch) -> list[bytes]:
+        return [sketch[n * LSH_ROWS:(n + 1) * LSH_ROWS].tobytes() for n in range(LSH_BANDS)]
+
+    def insert(self, story: str, sketch) -> None:
+        for band, key in zip(self._bands, self._keys(sketch)):
+            band.setdefault(key, []).append(story)
+
+    def candidates(self, sketch) -> set[str]:
+        return {story for band, key in zip(self._bands, self._keys(sketch)) for story in band.get(key, ())}
 
 
 def own_text(article: Article) -> str:

@@ -109,3 +109,21 @@ def test_doctests_of_the_module_pass():
 
     import kg.dedup
     assert doctest.testmod(kg.dedup).failed == 0
+
+
+def test_sketches_and_bands_are_those_of_datasketch():
+    """kg.dedup computes datasketch's MinHash and LSH bands itself (importing datasketch costs
+    every build half a second): the values must stay the library's, whatever the text."""
+    datasketch = pytest.importorskip("datasketch")
+    from kg.dedup import LSH_BANDS, LSH_ROWS, NUM_PERM, SEED, SHINGLE_WORDS, _sketch
+    texts = ["the quick brown fox jumps over the lazy dog again and again in Moscow today",
+             "Łódź, Kraków and Kyiv: ‘quoted’ words – and the same words, the same words again",
+             (SEEDS / "000_985a7a3cdeee226b.txt").read_text(encoding="utf-8")]
+    for text in texts:
+        words = text.split()
+        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED)
+        for i in range(len(words) - SHINGLE_WORDS + 1):
+            reference.update(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"))
+        assert (reference.hashvalues == _sketch(words)).all()
+    lsh = datasketch.MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (LSH_BANDS, LSH_ROWS)
