@@ -120,8 +120,14 @@ def render(graph: Path = typer.Option(Path("out"), "--graph", help="Build folder
     """
     from kg.api import load
     try:
-        kg = load(graph)
-        path = kg.render(html, focus=focus, depth=depth, kinds=set(kind) if kind else None)
+        if (graph / "graph.ttl").is_file():
+            # oxigraph reads a big graph.ttl many times faster than rdflib reads graph.trig
+            from kg.render import render_html
+            from kg.store import graph_of_file
+            path = render_html(graph_of_file(graph / "graph.ttl"), html, focus=focus, depth=depth,
+                               kinds=set(kind) if kind else None)
+        else:
+            path = load(graph).render(html, focus=focus, depth=depth, kinds=set(kind) if kind else None)
     except KgError as exc:
         _fail(exc)
     typer.echo(f"wrote {path}")

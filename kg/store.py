@@ -1,8 +1,10 @@
-"""The embedded SPARQL store: an rdflib Dataset -> a pyoxigraph store on disk, beside graph.ttl.
+"""The embedded SPARQL store: a build's graph.trig and graph.ttl -> a pyoxigraph store on disk.
 
-    write_store(dataset, out) -> Path | None    DIR/store, written atomically
-    open_store(out) -> pyoxigraph.Store          read-only: many readers (kg query, kg serve) at once
-    store_quads(dataset) -> iterator of pyoxigraph.Quad
+    load_store_files(out, trig=, ttl=) -> Path    DIR/store from the files, written atomically
+    start_loading / wait_for                       the same in a process of its own
+    write_store(dataset, out) -> Path | None       DIR/store from an rdflib Dataset
+    open_store(out) -> pyoxigraph.Store            read-only: many readers (kg query, kg serve) at once
+    StoreGraph(store)                              a store read through rdflib Graph methods (the page)
 
 Layout of the store: one named graph per article (`https://w3id.org/newskg/id/graph/<article>`)
 holding what that article states, and a default graph holding every triple of the build, as
@@ -147,7 +149,10 @@ def graph_of_file(ttl: Path) -> "StoreGraph":
     """A Turtle file in an in-memory store, read as a StoreGraph (for drawing the page: reading
     the on-disk store value by value is several times slower)."""
     store = ox.Store()
-    store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    try:
+        store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise GraphError(f"{ttl}: cannot parse ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
     return StoreGraph(store)
 
 

@@ -96,3 +96,26 @@ def test_the_api_makes_rdflib_objects_only_when_asked(tmp_path):
     assert news._rdf is None
     assert len(news.graph) == news.report.triples > 100
     assert news._rdf is not None
+
+
+def test_kg_render_of_a_build_folder_draws_the_page_the_build_drew(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    out = tmp_path / "out"
+    build([SEEDS], out, cache=False)
+    result = CliRunner().invoke(app, ["render", "--graph", str(out), "--html", str(tmp_path / "again.html")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "again.html").read_bytes() == (out / "graph.html").read_bytes()
+
+
+def test_kg_render_of_a_broken_graph_is_one_error_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    (tmp_path / "graph.ttl").write_text("<urn:s> <urn:p> .\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["render", "--graph", str(tmp_path), "--html", str(tmp_path / "x.html")])
+    assert result.exit_code == 1          # a graph error, as for a folder with no graph
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        line for line in result.output.splitlines() if "graph.ttl: cannot parse" in line]
+    assert not (tmp_path / "x.html").exists()
