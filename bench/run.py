@@ -224,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f", spaCy {spacy_['total']:.1f} s" if spacy_ else ""), file=sys.stderr, flush=True)
 
     print()
-    print("Wall time per stage (s), one process, cache off; CPU s: the build process's CPU time\n"
-          "(far below total: other programs took the CPU; see the load average)")
+    print("Wall time per stage (s), one process, cache off; CPU s: CPU time of the build process and\n"
+          "its finished children (above total: work overlapped; far below: other programs had the CPU)")
     head = f"{'N':>6} {'MB':>6} " + " ".join(f"{s:>9}" for s in STAGES) + \
         f" {'to ttl':>8} {'total':>8} {'CPU s':>8} {'art/s':>7} {'MB/s':>6} {'RSS MB':>7} {'triples':>9}"
     print(head)
