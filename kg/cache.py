@@ -24,12 +24,10 @@ import os
 import pickle
 import shutil
 import tempfile
-from dataclasses import fields
 from pathlib import Path
 
-from kg.model import Article, Extraction
+from kg.model import Article, EntityRecord, Evidence, Extraction, Fact, Mention, PositionClaim, QuoteRecord
 
-_PART_FIELDS = tuple(f.name for f in fields(Extraction) if f.name != "article")
 
 
 def article_key(article: Article) -> str:
@@ -80,12 +78,34 @@ def _extraction_sources(root: Path) -> list[Path]:
 
 
 def extraction_parts(x: Extraction) -> tuple:
-    """An extraction without its article: what workers send back and the cache stores."""
-    return tuple(getattr(x, name) for name in _PART_FIELDS)
+    """An extraction without its article, in plain tuples: what workers send back and the
+    cache stores. Pickle reads and writes tuples of strings and numbers about ten times
+    faster than frozen dataclasses, and a build's main process unpickles every result."""
+    return (
+        tuple((r.ref, r.kind, r.label, r.names, r.subtype, r.props) for r in x.entities),
+        tuple((m.ref, m.start, m.end, m.text, m.rule) for m in x.mentions),
+        tuple((f.subject, f.predicate, f.object, _evidence_part(f.evidence), f.datatype) for f in x.facts),
+        tuple((c.person, c.title, c.of, _evidence_part(c.evidence), c.group) for c in x.positions),
+        tuple((q.speaker, q.text, q.start, q.end, _evidence_part(q.evidence)) for q in x.quotes),
+        x.warnings,
+    )
+
+
+def _evidence_part(ev: Evidence) -> tuple:
+    return (ev.article, ev.start, ev.end, ev.sentence, ev.rule)
 
 
 def from_parts(article: Article, parts: tuple) -> Extraction:
-    return Extraction(article, **dict(zip(_PART_FIELDS, parts)))
+    entities, mentions, facts, positions, quotes, warnings = parts
+    return Extraction(
+        article,
+        tuple(EntityRecord(*r) for r in entities),
+        tuple(Mention(*m) for m in mentions),
+        tuple(Fact(s, p, o, Evidence(*ev), dt) for s, p, o, ev, dt in facts),
+        tuple(PositionClaim(person, title, of, Evidence(*ev), group) for person, title, of, ev, group in positions),
+        tuple(QuoteRecord(sp, text, start, end, Evidence(*ev)) for sp, text, start, end, ev in quotes),
+        warnings,
+    )
 
 
 class ExtractionCache:

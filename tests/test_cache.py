@@ -4,6 +4,7 @@ Builds use html=False: the page is not what the cache changes, and it is the slo
 """
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,17 @@ def test_a_torn_cache_entry_is_a_miss_not_an_error(tmp_path):
     entry.write_bytes(entry.read_bytes()[:20])
     assert cache.get(article) is None
     assert not entry.exists()
+
+
+def test_an_extraction_comes_back_whole_from_its_parts():
+    """Workers and the cache carry extractions as plain tuples (kg.cache.extraction_parts):
+    nothing may be lost or changed on the way back."""
+    from kg.cache import extraction_parts, from_parts
+    from kg.ingest import read_article
+    rules = load_ruleset()
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    for path in [*sorted(SEEDS.glob("*.txt")), *sorted(fixtures.glob("fx*.txt"))]:
+        x = extract(read_article(path, rules), rules)
+        assert x.facts and x.mentions
+        parts = pickle.loads(pickle.dumps(extraction_parts(x)))
+        assert from_parts(x.article, parts) == x, path.name
