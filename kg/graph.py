@@ -15,6 +15,7 @@ API's in-memory model (to_dataset, kg.load).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 
@@ -67,6 +68,11 @@ def article_iri(article_id: str) -> URIRef:
 
 def article_graph_iri(article_id: str) -> URIRef:
     return ID[f"graph/{slugify(article_id)}"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _article_node(article_id: str) -> str:
+    return f"<{article_iri(article_id)}>"
 
 
 def _id(path: str) -> str:
@@ -264,7 +270,7 @@ def _gazetteer_evidence(g: set, s: str, p: str, o: str, article_id: str, note: s
     key = "\x1f".join((_node_key(s), _node_key(p), _node_key(o), article_id, "gazetteer.people"))
     node = _id(f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
     g.update(((node, TYPE, "nkg:Evidence"), (node, "rdf:subject", s), (node, "rdf:predicate", p),
-              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _iri(str(article_iri(article_id)))),
+              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _article_node(article_id)),
               (node, "nkg:rule", '"gazetteer.people"'), (node, "nkg:gazetteer", _text(note))))
 
 
@@ -273,7 +279,7 @@ def _evidence(g: set, s: str, p: str, o: str, ev: Evidence, observed: str | None
     key = "\x1f".join((_node_key(s), _node_key(p), _node_key(o), ev.article, str(ev.start), str(ev.end), ev.rule))
     node = _id(f"evidence/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
     g.update(((node, TYPE, "nkg:Evidence"), (node, "rdf:subject", s), (node, "rdf:predicate", p),
-              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _iri(str(article_iri(ev.article)))),
+              (node, "rdf:object", o), (node, "prov:wasDerivedFrom", _article_node(ev.article)),
               (node, "nkg:sentence", _text(ev.sentence)), (node, "nkg:charStart", str(ev.start)),
               (node, "nkg:charEnd", str(ev.end)), (node, "nkg:rule", _text(ev.rule))))
     if observed is not None:
@@ -287,20 +293,26 @@ def _prefix_lines() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()) if p != "id") + "\n"
 
 
-def turtle_block(triples) -> str:
-    """Turtle statements of `triples`, subjects, predicates and objects in order ("a" first)."""
-    by_subject: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+def _statements(triples) -> list[tuple[str, str]]:
+    """(subject, its Turtle statement) for every subject of `triples`, in subject order;
+    predicates in order with "a" first, objects in order."""
+    by_subject: dict[str, dict[str, list[str]]] = {}
     for s, p, o in triples:
-        by_subject[s][p].append(o)
+        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
     out = []
     for s in sorted(by_subject):
         preds = by_subject[s]
-        lines = []
-        for p in sorted(preds, key=lambda p: (p != TYPE, p)):
-            objects = sorted(preds[p])
-            lines.append(f"{'a' if p == TYPE else p} " + ",\n        ".join(objects))
-        out.append(f"{s} " + " ;\n    ".join(lines) + " .\n")
-    return "\n".join(out)
+        lines = ["a " + ",\n        ".join(sorted(preds.pop(TYPE)))] if TYPE in preds else []
+        for p in sorted(preds):
+            objects = preds[p]
+            lines.append(f"{p} {objects[0]}" if len(objects) == 1 else f"{p} " + ",\n        ".join(sorted(objects)))
+        out.append((s, f"{s} " + " ;\n    ".join(lines) + " .\n"))
+    return out
+
+
+def turtle_block(triples) -> str:
+    """Turtle statements of `triples`, subjects, predicates and objects in order ("a" first)."""
+    return "\n".join(text for _, text in _statements(triples))
 
 
 def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
@@ -324,12 +336,17 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
                 if triples:
                     trig.write(("{\n" + turtle_block(triples) + "}\n").encode())
                 continue
-            trig.write((f"\n<{name}> {{\n" + turtle_block(triples) + "}\n").encode())
-            mine = {t for t in triples if t[0].startswith(_ARTICLE_OWN)}
-            shared |= triples - mine
-            own_triples += len(mine)
+            # a subject is the article's own or shared whole, so one statement serves both files
+            statements = _statements(triples)
+            trig.write((f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode())
+            mine = [text for subject, text in statements if subject.startswith(_ARTICLE_OWN)]
+            for t in triples:
+                if t[0].startswith(_ARTICLE_OWN):
+                    own_triples += 1
+                else:
+                    shared.add(t)
             if mine:
-                own.write(("\n" + turtle_block(mine)).encode())
+                own.write(("\n" + "\n".join(mine)).encode())
         ttl.write(_prefix_lines().encode())
         ttl.write(turtle_block(shared).encode())
         own.seek(0)
