@@ -255,13 +255,15 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     if progress and len(files) > 20:
         from rich.progress import track
         iterator = track(files, description="reading", console=_stderr_console())
-    articles = list(_read_all(iterator, rules, report, strict, fields))
-    from kg.dedup import find_duplicates   # the same story met twice is built once
-    articles, report.inputs.duplicates = find_duplicates(articles)
+    from kg.dedup import Duplicates, unique_articles   # the same story met twice is built once
+    duplicates = Duplicates()
+    # read lazily: with workers, the first articles are extracted while the rest are read
+    articles = unique_articles(_read_all(iterator, rules, report, strict, fields), duplicates)
     extractions = extract_many(articles, rules, workers=workers, engine=engine, scheduler=scheduler,
                                cache_dir=Path(out) if (cache and out is not None) else None,
                                time_budget=time_budget, rules_dir=rules_dir, skipped=report.skipped,
                                strict=strict)
+    report.inputs.duplicates = duplicates
     if not extractions:
         raise ArticleError(report.skipped[0] if report.skipped else "no articles given")
     resolved = resolve(extractions, rules)

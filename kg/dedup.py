@@ -24,7 +24,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -80,13 +80,19 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
     >>> [(a.id, a.duplicate_of) for a in kept], dups.as_dict()["exact"], dups.as_dict()["near"]
     ([('a', None), ('c', 'a')], 2, 1)
     """
+    found = Duplicates()
+    return list(unique_articles(articles, found)), found
+
+
+def unique_articles(articles: Iterable[Article], found: Duplicates) -> Iterator[Article]:
+    """find_duplicates one article at a time: each article as soon as it is judged (exact
+    copies left out, near copies marked), what was found recorded in `found`. A build
+    extracts the first articles while later ones are still being read."""
     index = _BandIndex()
     sketches: dict[str, object] = {}
     by_url: dict[str, str] = {}
     by_text: dict[bytes, str] = {}
     order: dict[str, int] = {}
-    kept: list[Article] = []
-    found = Duplicates()
     for article in articles:
         body = own_text(article)
         url_key = normal_url(article.url) if article.url else None
@@ -114,8 +120,7 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
                 # only originals are indexed, so a copy of a copy points at the first story
                 index.insert(article.id, sketch)
                 sketches[article.id] = sketch
-        kept.append(article)
-    return kept, found
+        yield article
 
 
 @functools.cache

@@ -32,6 +32,7 @@ stops it at the next Python bytecode. None means DEFAULT_TIME_BUDGET; 0 means no
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import signal
 import threading
@@ -48,6 +49,9 @@ from kg.ruleset import RULES_DIR, Ruleset, load_ruleset
 
 # Articles take tens of milliseconds; a minute is a runaway, not a long article.
 DEFAULT_TIME_BUDGET = 60.0
+# Articles per task of the local pool: enough that pickling and scheduling stay small next
+# to the work, few enough that both workers stay busy to the end and start while reading.
+POOL_CHUNK = 16
 ENGINES = ("local", "dask")
 
 
@@ -88,48 +92,53 @@ def extract_many(articles: Iterable[Article], rules: Ruleset, workers: int = 1, 
     """
     if engine not in ENGINES:
         raise KgError(f"engine {engine!r}: unknown (choose one of {', '.join(ENGINES)})")
-    articles = list(articles)
     budget = DEFAULT_TIME_BUDGET if time_budget is None else float(time_budget)
     skipped = skipped if skipped is not None else []
     cache = ExtractionCache(cache_dir, rules.digest) if cache_dir is not None else None
-    results: list[Extraction | None] = [None] * len(articles)
-    todo: list[int] = []
-    for i, article in enumerate(articles):
-        hit = cache.get(article) if cache is not None else None
-        if hit is None:
-            todo.append(i)
-        else:
-            results[i] = hit
+    seen: list[Article] = []
+    results: dict[int, Extraction] = {}
+
+    def uncached():
+        """(position, article) of each article the cache does not hold. `articles` may be a
+        generator still reading files: with workers, reading overlaps extraction."""
+        for i, article in enumerate(articles):
+            seen.append(article)
+            hit = cache.get(article) if cache is not None else None
+            if hit is None:
+                yield i, article
+            else:
+                results[i] = hit
 
     def accept(i: int, outcome) -> None:
         if isinstance(outcome, str):
-            line = f"{_name(articles[i])}: {outcome}"
+            line = f"{_name(seen[i])}: {outcome}"
             if strict:
                 raise ArticleError(line)
             skipped.append(line)
             return
-        results[i] = from_parts(articles[i], outcome)
+        results[i] = from_parts(seen[i], outcome)
         if cache is not None:
             cache.put(results[i])
 
-    pending = [articles[i] for i in todo]
-    if not pending:
-        pass
-    elif engine == "dask":
-        for i, outcome in zip(todo, _run_dask(pending, rules, rules_dir, budget, workers, scheduler)):
-            accept(i, outcome)
-    elif workers > 1 and len(pending) > 1:
-        for i, outcome in zip(todo, _run_pool(pending, rules, rules_dir, budget, workers)):
+    if engine == "dask":
+        todo = list(uncached())
+        if todo:
+            outcomes = _run_dask([a for _, a in todo], rules, rules_dir, budget, workers, scheduler)
+            for (i, _), outcome in zip(todo, outcomes):
+                accept(i, outcome)
+    elif workers > 1:
+        for i, outcome in _run_pool(uncached(), rules, rules_dir, budget, workers):
             accept(i, outcome)
     else:
-        for i, article in zip(todo, pending):
+        for i, article in uncached():
             accept(i, _extract_one(article, rules, budget))
     if cache is not None:
         cache.prune()
+    done = [results[i] for i in sorted(results)]
     if engine == "dask":
         # what the reduction (resolve) gets from the cluster: records and facts, not the archive
-        return [replace(x, article=without_text(x.article)) for x in results if x is not None]
-    return [x for x in results if x is not None]
+        return [replace(x, article=without_text(x.article)) for x in done]
+    return done
 
 
 def _name(article: Article) -> str:
@@ -206,30 +215,43 @@ def _pool_chunk(chunk: Sequence[Article]) -> list:
     return [_extract_one(a, _WORKER["rules"], _WORKER["budget"]) for a in chunk]
 
 
-def _run_pool(articles: list[Article], rules: Ruleset, rules_dir, budget: float, workers: int) -> list:
+def _run_pool(todo: Iterable[tuple[int, Article]], rules: Ruleset, rules_dir, budget: float,
+              workers: int) -> Iterable[tuple[int, object]]:
+    """(position, outcome) for each (position, article) of `todo`, in its order. Chunks go
+    to the workers as soon as they fill, while `todo` is still being read."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-
     folder = str(Path(rules_dir).resolve() if rules_dir else RULES_DIR)
     import multiprocessing
     if multiprocessing.get_start_method() == "fork":
         # the first-name detector loads lazily and takes a second or two: load it here once,
         # and forked workers share it instead of each loading its own
         rules.is_first_name("Anna")
-    chunks = _chunks(articles, _chunk_size(len(articles), workers))
-    out: list = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_init_worker,
-                             initargs=(folder, rules.digest, budget)) as pool:
-        futures = [pool.submit(_pool_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures):
+    pool = None
+    submitted: list[tuple[list[tuple[int, Article]], object]] = []
+    chunk: list[tuple[int, Article]] = []
+    try:
+        for item in itertools.chain(todo, [None]):     # None: the end, send what is left
+            if item is not None:
+                chunk.append(item)
+            if chunk and (item is None or len(chunk) == POOL_CHUNK):
+                if pool is None:
+                    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                               initargs=(folder, rules.digest, budget))
+                submitted.append((chunk, pool.submit(_pool_chunk, [a for _, a in chunk])))
+                chunk = []
+        for chunk, future in submitted:
             try:
-                out.extend(future.result())
+                outcomes = future.result()
             except BrokenProcessPool:
-                for f in futures:
+                for _, f in submitted:
                     f.cancel()
-                raise KgError(f"an extraction worker stopped while reading {_name(chunk[0])} … "
-                              f"{_name(chunk[-1])} (out of memory, or killed)") from None
-    return out
+                raise KgError(f"an extraction worker stopped while reading {_name(chunk[0][1])} … "
+                              f"{_name(chunk[-1][1])} (out of memory, or killed)") from None
+            yield from ((i, outcome) for (i, _), outcome in zip(chunk, outcomes))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 # --- Dask ---------------------------------------------------------------------------------

@@ -119,3 +119,19 @@ def test_kg_render_of_a_broken_graph_is_one_error_line(tmp_path):
     assert [line for line in result.output.splitlines() if line.strip()] == [
         line for line in result.output.splitlines() if "graph.ttl: cannot parse" in line]
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_store_loads_the_files_in_pieces_without_losing_a_quad(tmp_path, monkeypatch):
+    """load_store_files cuts graph.trig and graph.ttl where kg.graph's layout allows; with
+    tiny pieces every article graph and statement is a cut of its own."""
+    import kg.store
+    out = tmp_path / "out"
+    build([SEEDS], out, html=False, cache=False)
+    whole = {str(q) for q in ox.Store.read_only(str(out / "store"))}
+    monkeypatch.setattr(kg.store, "LOAD_PIECE", 300)
+    pieces = list(kg.store._pieces(out / "graph.trig", b"\n\n<" + kg.store.ARTICLE_GRAPH_PREFIX.encode()))
+    assert len(pieces) >= 6                       # the default graph and five article graphs
+    again = tmp_path / "again"
+    again.mkdir()
+    kg.store.load_store_files(again, trig=out / "graph.trig", ttl=out / "graph.ttl")
+    assert {str(q) for q in ox.Store.read_only(str(again / "store"))} == whole
