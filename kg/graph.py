@@ -34,12 +34,6 @@ ID = Namespace("https://w3id.org/newskg/id/")
 WD = Namespace("http://www.wikidata.org/entity/")
 PREFIXES = {"schema": SCHEMA, "nkg": NKG, "prov": PROV, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
             "rdf": RDF, "id": ID}
-CURIE = {"schema": SCHEMA, "nkg": NKG, "rdfs": RDFS, "prov": PROV}
-CLASSES = {
-    "Person": [SCHEMA.Person], "Country": [SCHEMA.Country], "City": [SCHEMA.City],
-    "Place": [SCHEMA.Place], "Site": [NKG.Site], "Organization": [SCHEMA.Organization],
-    "DefenseSystem": [NKG.DefenseSystem], "Proposal": [NKG.Proposal], "Meeting": [NKG.Meeting],
-}
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
 
@@ -58,8 +52,9 @@ _UNESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r", "\\t": "\t"}
 
 
 def curie(name: str) -> URIRef:
+    """The IRI of a CURIE of the PREFIXES: "nkg:opposes" -> URIRef(...ontology#opposes)."""
     prefix, local = name.split(":", 1)
-    return CURIE[prefix][local]
+    return URIRef(f"{PREFIXES[prefix]}{local}")
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -371,15 +366,10 @@ def to_rdflib(term: str):
         return URIRef(term[1:-1])
     if term.startswith('"'):
         text, tail = _term_text(term), term[term.rindex('"') + 1:]
-        return Literal(text, datatype=curie_any(tail[2:])) if tail.startswith("^^") else Literal(text)
+        return Literal(text, datatype=curie(tail[2:])) if tail.startswith("^^") else Literal(text)
     if term[0].isdigit() or term[0] == "-":
         return Literal(term, datatype=XSD.integer)
-    return curie_any(term)
-
-
-def curie_any(name: str) -> URIRef:
-    prefix, local = name.split(":", 1)
-    return URIRef(f"{PREFIXES[prefix]}{local}")
+    return curie(term)
 
 
 def to_dataset(resolved: Resolved, rules: Ruleset | None = None) -> Dataset:
