@@ -222,7 +222,13 @@ def layout(G: nx.MultiDiGraph, *, skeleton: int = 150, seed: int = 7) -> dict[st
     spread = 110.0 * math.sqrt(H.number_of_nodes())
     pos: dict[str, tuple[float, float]] = {}
     if top:
-        core = nx.spring_layout(H.subgraph(top), seed=seed, iterations=40, scale=spread)
+        # a graph of its own, nodes in `order`: a subgraph view lists its nodes in the order
+        # of a set, which changes with PYTHONHASHSEED, and spring_layout's start depends on it
+        in_top = set(top)
+        skeleton_graph = nx.Graph()
+        skeleton_graph.add_nodes_from(top)
+        skeleton_graph.add_edges_from(sorted((a, b) for a in top for b in H[a] if b in in_top and a < b))
+        core = nx.spring_layout(skeleton_graph, seed=seed, iterations=40, scale=spread)
         pos = {n: (float(x), float(y)) for n, (x, y) in core.items()}
     satellites: dict[str, int] = defaultdict(int)
     golden = math.pi * (3 - math.sqrt(5))
