@@ -239,8 +239,8 @@ class StoreGraph:
     Graph methods the HTML page uses: `subjects`, `objects`, `subject_objects`, `value` and
     `(s, p, o) in graph`, with rdflib terms in and out.
 
-    A large build's page is made from the store on disk, not from an rdflib Graph of every
-    triple in memory.
+    A build's page is drawn from graph.ttl in an in-memory store (graph_of_file): oxigraph
+    reads it several times faster than rdflib builds a Graph of it.
     """
 
     def __init__(self, store: ox.Store) -> None:
@@ -287,22 +287,3 @@ class StoreGraph:
 
     def __contains__(self, triple) -> bool:
         return next(iter(self._quads(*triple)), None) is not None
-
-    def evidence_rows(self):
-        """(subject, predicate, object, article IRI, sentence, rule, start) of every evidence
-        node, as kg.render's evidence index reads them: one scan per property (a SPARQL join
-        with OPTIONALs took several times longer)."""
-        def column(prop: str) -> dict:
-            return {q.subject: q.object for q in self.store.quads_for_pattern(None, ox.NamedNode(prop), None, self._default)}
-        nkg, rdf = "https://w3id.org/newskg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-        kind = ox.NamedNode(nkg + "Evidence")
-        nodes = [q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(rdf + "type"), kind, self._default)]
-        subjects, predicates, objects = column(rdf + "subject"), column(rdf + "predicate"), column(rdf + "object")
-        articles, sentences = column("http://www.w3.org/ns/prov#wasDerivedFrom"), column(nkg + "sentence")
-        rules, starts = column(nkg + "rule"), column(nkg + "charStart")
-        for ev in nodes:
-            if ev in subjects and ev in predicates and ev in objects:
-                start = starts.get(ev)
-                yield (self._from_ox(subjects[ev]), self._from_ox(predicates[ev]), self._from_ox(objects[ev]),
-                       articles[ev].value if ev in articles else "", sentences[ev].value if ev in sentences else "",
-                       rules[ev].value if ev in rules else "", int(start.value) if start is not None else -1)
