@@ -210,15 +210,12 @@ class KnowledgeGraph:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the user expects ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _publish(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -376,7 +373,8 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
 
 
 def _publish(tmp: Path, path: Path) -> None:
-    """Rename a finished temporary file into place, with the permissions of an ordinary file."""
+    """Rename a finished temporary file into place, with the permissions of an ordinary file
+    (mkstemp makes 0600)."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
