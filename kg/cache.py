@@ -29,7 +29,6 @@ from pathlib import Path
 from kg.model import Article, EntityRecord, Evidence, Extraction, Fact, Mention, PositionClaim, QuoteRecord
 
 
-
 def article_key(article: Article) -> str:
     """sha256 of every field of the article (repr of a frozen dataclass is deterministic)."""
     return hashlib.sha256(repr(article).encode("utf-8", "surrogatepass")).hexdigest()
