@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import shutil
+import tempfile
 from collections import defaultdict
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -320,7 +322,6 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
     about entities, which several articles may share, are kept once each and head graph.ttl.
     Memory therefore grows with the entities, not with the evidence.
     """
-    import tempfile
     shared: set[tuple[str, str, str]] = set()
     own_triples = 0
     trig.write(_prefix_lines().encode())
@@ -345,7 +346,6 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
         ttl.write(_prefix_lines().encode())
         ttl.write(turtle_block(shared).encode())
         own.seek(0)
-        import shutil
         shutil.copyfileobj(own, ttl, 1 << 20)
     return len(shared) + own_triples
 
