@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
-from kg.graph import to_dataset, union_graph, write_graph
+from kg.graph import Changes, to_dataset, union_graph, write_graph
 from kg.ingest import find_inputs
 from kg.parallel import extract_many
 from kg.resolve import resolve
@@ -270,7 +270,7 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     report.entities = len(resolved.entities)
     report.facts = len(resolved.facts) + len(resolved.positions) + len(resolved.quotes)
     if out is not None:
-        write(resolved, rules, report, Path(out), html=html, processes=workers)
+        write(resolved, rules, report, Path(out), html=html, processes=workers, incremental=cache)
     else:
         report.triples = len(kg.graph)
     return kg
@@ -323,13 +323,15 @@ def _free_id(article_id: str, taken: set[str]) -> str:
     return f"{article_id}-{n}"
 
 
-def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True, processes: int = 1) -> None:
+def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True, processes: int = 1,
+          incremental: bool = True) -> None:
     """graph.trig, graph.ttl, the SPARQL store, graph.html, the texts and build-report.json.
 
     The RDF files are written to temporary files beside their targets; the store is loaded
     from them (in a process of its own when `processes` > 1, while this one draws the page)
     and the page drawn from graph.ttl; only then are the files renamed into place, each
-    atomically.
+    atomically. `incremental`: when `out` holds the store of an earlier build, only what
+    differs is changed in (a copy of) it, which gives the same quads as loading anew.
     """
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
@@ -341,15 +343,19 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
             temporaries.append(Path(tmp))
             files[name] = os.fdopen(fd, "w+b")
+        changes = Changes(store.read_layout(out) if incremental else None)
         with files["graph.ttl"] as ttl, files["graph.trig"] as trig:
-            report.triples = write_graph(resolved, rules, ttl, trig)
+            report.triples = write_graph(resolved, rules, ttl, trig, changes)
             for fh in (ttl, trig):
                 fh.flush()
                 os.fsync(fh.fileno())
         ttl_tmp, trig_tmp = temporaries
-        loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp) if processes > 1 else None
-        if loading is None:
-            store.load_store_files(out, trig=trig_tmp, ttl=ttl_tmp)
+        loading = None
+        if store.update_store(out, changes) is None:
+            if processes > 1:
+                loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp, layout=changes.layout)
+            else:
+                store.load_store_files(out, trig=trig_tmp, ttl=ttl_tmp, layout=changes.layout)
         page = None
         if html and report.triples > PAGE_MAX_TRIPLES:
             report.notes.append(f"graph.html not written: {report.triples:,} triples are more than one page "

@@ -2,6 +2,8 @@
 
     write_graph(resolved, rules, ttl, trig) -> int   graph.ttl (every triple) and graph.trig
                                                      (one named graph per article); the triple count
+    Changes(before)                                  given to write_graph: the digests of what it
+                                                     wrote (a Layout) and what differs from `before`
     to_dataset(resolved) -> rdflib.Dataset           the same quads for the Python API
     union_graph(dataset) -> rdflib.Graph             every triple of a Dataset in one Graph
 
@@ -20,6 +22,7 @@ import hashlib
 import shutil
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
@@ -286,7 +289,7 @@ def _evidence(g: set, s: str, p: str, o: str, ev: Evidence, observed: str | None
 
 # --- writing -----------------------------------------------------------------------------
 
-def _prefix_lines() -> str:
+def prefix_lines() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()) if p != "id") + "\n"
 
 
@@ -312,10 +315,60 @@ def turtle_block(triples) -> str:
     return "\n".join(text for _, text in _statements(triples))
 
 
-def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
+@dataclass
+class Layout:
+    """Digests of the statements of a pair of graph files, the unit in which a store built from
+    them can be brought up to date (kg.store.update_store): one per article graph of graph.trig
+    (its whole block) and one per statement heading graph.ttl (what articles share, one statement
+    per subject). The rest of graph.ttl, each article's own statements, is a part of its block."""
+
+    graphs: dict[str, str] = field(default_factory=dict)   # article graph IRI -> digest of its block
+    shared: dict[str, str] = field(default_factory=dict)   # subject term ("<iri>") -> digest of its statement
+
+
+class Changes:
+    """Given to write_graph: records the Layout of what it writes and, against the Layout of an
+    earlier build (`before`), the text of every article graph and shared statement that is new
+    or different. Past `max_bytes` of such text it stops keeping them (`overflow`): a change
+    that large is loaded in full faster than applied piece by piece."""
+
+    def __init__(self, before: Layout | None, max_bytes: int = 32_000_000) -> None:
+        self.before = before
+        self.layout = Layout()
+        self.graphs: dict[str, tuple[bytes, str]] = {}   # graph IRI -> (TriG block, own graph.ttl statements)
+        self.shared: dict[str, str] = {}                 # subject term -> graph.ttl statement
+        self.overflow = before is None
+        self._room = max_bytes
+
+    def _keep(self, size: int) -> bool:
+        self._room -= size
+        if self._room < 0:
+            self.overflow = True
+            self.graphs.clear()
+            self.shared.clear()
+        return not self.overflow
+
+    def graph(self, name: str, block: bytes, own: str) -> None:
+        digest = self.layout.graphs[name] = hashlib.blake2b(block, digest_size=16).hexdigest()
+        if not self.overflow and self.before.graphs.get(name) != digest and self._keep(len(block) + len(own)):
+            self.graphs[name] = (block, own)
+
+    def statement(self, subject: str, text: str) -> None:
+        digest = self.layout.shared[subject] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        if not self.overflow and self.before.shared.get(subject) != digest and self._keep(len(text)):
+            self.shared[subject] = text
+
+    def removed_graphs(self) -> list[str]:
+        return sorted(self.before.graphs.keys() - self.layout.graphs.keys()) if self.before else []
+
+    def removed_statements(self) -> list[str]:
+        return sorted(self.before.shared.keys() - self.layout.shared.keys()) if self.before else []
+
+
+def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: Changes | None = None) -> int:
     """Write graph.ttl (every triple, once) to the binary file `ttl` and graph.trig (the default
     graph, then one named graph per article) to `trig`, one article at a time. Returns the
-    number of distinct triples.
+    number of distinct triples. `changes`, when given, records what was written (see Changes).
 
     What only one article states (its node, its evidence and quotes) is made, written and
     dropped one article at a time (graph.ttl's share through a temporary file); statements
@@ -324,7 +377,7 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
     """
     shared: set[tuple[str, str, str]] = set()
     own_triples = 0
-    trig.write(_prefix_lines().encode())
+    trig.write(prefix_lines().encode())
     with tempfile.TemporaryFile() as own:
         for name, triples in _graphs(resolved, rules):
             if name is None:
@@ -334,7 +387,8 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
                 continue
             # a subject is the article's own or shared whole, so one statement serves both files
             statements = _statements(triples)
-            trig.write((f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode())
+            block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
+            trig.write(block)
             mine = [text for subject, text in statements if subject.startswith(_ARTICLE_OWN)]
             for t in triples:
                 if t[0].startswith(_ARTICLE_OWN):
@@ -343,8 +397,14 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig) -> int:
                     shared.add(t)
             if mine:
                 own.write(("\n" + "\n".join(mine)).encode())
-        ttl.write(_prefix_lines().encode())
-        ttl.write(turtle_block(shared).encode())
+            if changes is not None:
+                changes.graph(name, block, "\n".join(mine))
+        ttl.write(prefix_lines().encode())
+        head = _statements(shared)
+        ttl.write("\n".join(text for _, text in head).encode())
+        if changes is not None:
+            for subject, text in head:
+                changes.statement(subject, text)
         own.seek(0)
         shutil.copyfileobj(own, ttl, 1 << 20)
     return len(shared) + own_triples

@@ -2,6 +2,8 @@
 
     load_store_files(out, trig=, ttl=) -> Path    DIR/store from the files, written atomically
     start_loading / wait_for                       the same in a process of its own
+    update_store(out, changes) -> Path | None      DIR/store of an earlier build brought up to date
+    read_layout(out) -> Layout | None              what the store of DIR was loaded from
     write_store(dataset, out) -> Path | None       DIR/store from an rdflib Dataset
     open_store(out) -> pyoxigraph.Store            read-only: many readers (kg query, kg serve) at once
     StoreGraph(store)                              a store read through rdflib Graph methods (the page)
@@ -12,10 +14,14 @@ graph.ttl does. The union is stored rather than computed at query time so that t
 answers plain SPARQL the same way whatever server or client reads it, with no union-default-graph
 setting to remember; it costs one more copy of each triple on disk. rdflib stays the in-memory
 API: kg.query runs the same queries on an rdflib Dataset laid out the same way.
+
+Beside its database files the store keeps LAYOUT_FILE, the kg.graph.Layout of the graph files
+it holds, so that the next build into the same folder can change only what changed.
 """
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import tempfile
@@ -26,10 +32,15 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef, XSD
 
 from kg.errors import GraphError
+from kg.graph import Changes, Layout, prefix_lines
 
 STORE_DIR = "store"
 LOAD_PIECE = 5_000_000    # bytes of graph.trig or graph.ttl per bulk load (see load_store_files)
 ARTICLE_GRAPH_PREFIX = "https://w3id.org/newskg/id/graph/"
+LAYOUT_FILE = "newskg-layout.json"   # RocksDB leaves files it does not know alone
+LAYOUT_VERSION = 1                   # raise when the store's layout changes: older stores are reloaded
+# an article's own subjects in the default graph: its node, its evidence and its quotes (kg.graph)
+_OWN_PREFIXES = tuple(f"https://w3id.org/newskg/id/{kind}/" for kind in ("evidence", "quote", "article"))
 
 
 def store_path(out: str | Path) -> Path:
@@ -104,7 +115,7 @@ def write_store(dataset: Dataset, out: Path) -> Path | None:
     return _fill_store(Path(out), lambda store: store.bulk_extend(store_quads(dataset)))
 
 
-def load_store_files(out: Path, *, trig: Path, ttl: Path) -> Path | None:
+def load_store_files(out: Path, *, trig: Path, ttl: Path, layout: Layout | None = None) -> Path | None:
     """The store of a build from its files: graph.trig gives the article graphs (and the
     entities in the default graph), graph.ttl every triple in the default graph.
 
@@ -113,13 +124,69 @@ def load_store_files(out: Path, *, trig: Path, ttl: Path) -> Path | None:
     peak flat. The files are kg.graph's: statements never span a blank line, and each article
     graph of graph.trig starts after one, so both cut there into valid documents once the
     prefix lines are put before each piece (1,000 articles: 5.2 s and 200 MB, against 5.8 s
-    and 430 MB in 20 MB pieces, 6.0 s through Python quads)."""
+    and 430 MB in 20 MB pieces, 6.0 s through Python quads).
+
+    `layout`, the files' kg.graph.Layout, is kept with the store for update_store."""
     def fill(store: ox.Store) -> None:
         for path, fmt, cut in ((trig, ox.RdfFormat.TRIG, b"\n\n<" + ARTICLE_GRAPH_PREFIX.encode()),
                                (ttl, ox.RdfFormat.TURTLE, b"\n\n")):
             for piece in _pieces(Path(path), cut):
                 store.bulk_load(input=piece, format=fmt)
-    return _fill_store(Path(out), fill)
+    return _fill_store(Path(out), fill, layout)
+
+
+def update_store(out: Path, changes: Changes) -> Path | None:
+    """The store of the earlier build in `out` brought up to date with a new build's graph files,
+    of which `changes` (filled by kg.graph.write_graph against read_layout(out)) holds what
+    differs; written beside the old store and renamed into place, as load_store_files does.
+    Returns None, having changed nothing, when there is no earlier store to start from or the
+    change is too large to be worth it: the caller then loads the files in full.
+
+    The old database is copied as a RocksDB checkpoint (hard links to its immutable files),
+    so the cost is that of the change: an article added to thousands is a few hundred quads.
+    Every article graph that changed or went is cleared, and the default graph loses its own
+    statements (subjects of kg.graph's _ARTICLE_OWN kinds: one article states them) and every
+    shared statement that changed or went, subject by subject; then the new blocks and
+    statements are loaded.
+    """
+    if changes.overflow or changes.before is None:
+        return None
+    target = store_path(out)
+    if not (changes.graphs or changes.shared or changes.removed_graphs() or changes.removed_statements()):
+        return target    # the same files: the store and its layout stand
+
+    def apply(store: ox.Store) -> None:
+        default = ox.DefaultGraph()
+        stale: set[ox.NamedNode] = set()
+        for name in sorted(changes.graphs.keys() | set(changes.removed_graphs())):
+            graph = ox.NamedNode(name)
+            stale.update(q.subject for q in store.quads_for_pattern(None, None, None, graph)
+                         if q.subject.value.startswith(_OWN_PREFIXES))
+            store.remove_graph(graph)
+        stale.update(ox.NamedNode(s[1:-1]) for s in (*changes.shared, *changes.removed_statements()))
+        for subject in sorted(stale, key=lambda n: n.value):
+            for quad in list(store.quads_for_pattern(subject, None, None, default)):
+                store.remove(quad)
+        prefixes = prefix_lines().encode()
+        blocks = [changes.graphs[name] for name in sorted(changes.graphs)]
+        store.load(input=prefixes + b"".join(block for block, _ in blocks), format=ox.RdfFormat.TRIG)
+        statements = [own for _, own in blocks if own] + [changes.shared[s] for s in sorted(changes.shared)]
+        store.load(input=prefixes + "\n".join(statements).encode(), format=ox.RdfFormat.TURTLE)
+    try:
+        return _fill_store(out, apply, changes.layout, start_from=target)
+    except GraphError:
+        return None      # e.g. another build holds the old store's lock: load in full instead
+
+
+def read_layout(out: Path) -> Layout | None:
+    """The Layout the store of `out` was loaded with, or None (no store, an older kind, unreadable)."""
+    try:
+        data = json.loads((store_path(out) / LAYOUT_FILE).read_text(encoding="utf-8"))
+        if data.get("version") != LAYOUT_VERSION:
+            return None
+        return Layout(graphs=dict(data["graphs"]), shared=dict(data["shared"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _pieces(path: Path, cut: bytes):
@@ -144,7 +211,7 @@ def _pieces(path: Path, cut: bytes):
                 return
 
 
-def start_loading(out: Path, *, trig: Path, ttl: Path):
+def start_loading(out: Path, *, trig: Path, ttl: Path, layout: Layout | None = None):
     """load_store_files in a process of its own (oxigraph's loader holds the GIL while it
     parses, so a thread would not overlap it with Python work). Returns a handle for wait_for."""
     import multiprocessing
@@ -152,11 +219,11 @@ def start_loading(out: Path, *, trig: Path, ttl: Path):
     # spawn, not fork: a forked child would inherit locks held by threads it does not have
     # (a Dask client's, RocksDB's own of any store this process opened) and could hang on them
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return pool, pool.submit(_load_in_child, str(out), str(trig), str(ttl))
+    return pool, pool.submit(_load_in_child, str(out), str(trig), str(ttl), layout)
 
 
-def _load_in_child(out: str, trig: str, ttl: str) -> Path:
-    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl))
+def _load_in_child(out: str, trig: str, ttl: str, layout: Layout | None) -> Path:
+    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl), layout=layout)
 
 
 def wait_for(loading) -> Path:
@@ -179,8 +246,10 @@ def graph_of_file(ttl: Path) -> "StoreGraph":
     return StoreGraph(store)
 
 
-def _fill_store(out: Path, fill) -> Path:
-    """Fill a new store with `fill(store)` and rename it into `out`/store.
+def _fill_store(out: Path, fill, layout: Layout | None = None, *, start_from: Path | None = None) -> Path:
+    """Fill a new store with `fill(store)` (None: leave it as it is) and rename it into
+    `out`/store, with `layout` beside its files. `start_from`: an existing store the new one
+    starts as a copy of.
 
     The store is filled in a temporary folder beside the old one, closed, and only then
     renamed into place, so a reader never opens half a store and no lock is left behind.
@@ -188,11 +257,21 @@ def _fill_store(out: Path, fill) -> Path:
     target = store_path(out)
     tmp = Path(tempfile.mkdtemp(prefix=".store.", dir=out))
     try:
+        if start_from is not None:
+            old = ox.Store(str(start_from))
+            os.rmdir(tmp)           # backup() makes the folder itself
+            old.backup(str(tmp))
+            del old
+            gc.collect()
         store = ox.Store(str(tmp))
-        fill(store)
+        if fill is not None:
+            fill(store)
         store.flush()
         del store
         gc.collect()     # pyoxigraph closes the database (and its lock) when the Store is dropped
+        if layout is not None:
+            (tmp / LAYOUT_FILE).write_text(json.dumps({"version": LAYOUT_VERSION, "graphs": layout.graphs,
+                                                      "shared": layout.shared}), encoding="utf-8")
         os.chmod(tmp, 0o755)
         _swap_into_place(tmp, target)
     except BaseException as exc:

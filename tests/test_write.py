@@ -135,3 +135,62 @@ def test_the_store_loads_the_files_in_pieces_without_losing_a_quad(tmp_path, mon
     again.mkdir()
     kg.store.load_store_files(again, trig=out / "graph.trig", ttl=out / "graph.ttl")
     assert {str(q) for q in ox.Store.read_only(str(again / "store"))} == whole
+
+
+def _quads(out: Path) -> set[str]:
+    return {str(q) for q in ox.Store.read_only(str(out / "store"))}
+
+
+def test_a_rebuild_changes_the_store_of_the_earlier_build_and_gets_the_quads_of_a_fresh_load(tmp_path, monkeypatch):
+    """Adding, editing and removing articles: the store is brought up to date from what
+    differs (a full load would fail here) and holds what loading the new files gives."""
+    import shutil
+
+    import kg.store
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:4]:
+        shutil.copy(path, corpus)
+    build([corpus], out, html=False)
+    assert kg.store.read_layout(out) is not None
+
+    def no_full_load(*args, **kwargs):
+        raise AssertionError("the store was loaded in full")
+
+    fifth = sorted(SEEDS.glob("*.txt"))[4]
+    edits = [
+        lambda: shutil.copy(fifth, corpus),                                       # one more article
+        lambda: (corpus / fifth.name).write_text(fifth.read_text(encoding="utf-8").replace(
+            "Moscow", "Minsk"), encoding="utf-8"),                                 # an edited one
+        lambda: sorted(corpus.glob("*.txt"))[0].unlink(),                          # one gone
+    ]
+    for edit in edits:
+        edit()
+        with monkeypatch.context() as patch:
+            patch.setattr(kg.store, "load_store_files", no_full_load)
+            patch.setattr(kg.store, "start_loading", no_full_load)
+            build([corpus], out, html=False)
+        fresh = tmp_path / f"fresh-{edits.index(edit)}"
+        build([corpus], fresh, html=False, cache=False)
+        assert (out / "graph.ttl").read_bytes() == (fresh / "graph.ttl").read_bytes()
+        assert _quads(out) == _quads(fresh)
+
+
+def test_a_store_without_a_layout_or_a_change_too_large_is_loaded_in_full(tmp_path, seeds_resolved):
+    import kg.store
+    from kg.graph import Changes, Layout
+    out = tmp_path / "out"
+    build([SEEDS / "000_985a7a3cdeee226b.txt"], out, html=False)
+    (out / "store" / kg.store.LAYOUT_FILE).unlink()       # a store of an older newskg
+    assert kg.store.read_layout(out) is None
+    build([SEEDS], out, html=False)
+    assert kg.store.read_layout(out) is not None
+    assert _quads(out) == _quads(build([SEEDS], tmp_path / "fresh", html=False, cache=False).out)
+
+    resolved, rules = seeds_resolved
+    tight = Changes(Layout(), max_bytes=1000)
+    write_graph(resolved, rules, io.BytesIO(), io.BytesIO(), tight)
+    assert tight.overflow and not tight.graphs and kg.store.update_store(out, tight) is None
+    roomy = Changes(Layout())
+    write_graph(resolved, rules, io.BytesIO(), io.BytesIO(), roomy)
+    assert not roomy.overflow and len(roomy.graphs) == 5 and roomy.layout == tight.layout
