@@ -20,8 +20,9 @@ On the same corpora it measures two references, each in its own process:
 and prints spaCy/build (>= 1.0: the whole build is at least as fast as spaCy tagging) and
 build/floor.
 
-Then, at the smallest N: the build with --workers 2 against --workers 1, and an incremental
-build (one article added to a cached build) against the full build.
+Then, at the smallest N, the build with --workers 2 against --workers 1; and at
+--incremental-n (default 10,000, the issue's size; with --sizes, the largest N) an
+incremental build (one article added to a cached build) against that full build.
 Nothing here is a test: the figures depend on the machine and on what else runs on it.
 """
 from __future__ import annotations
@@ -112,6 +113,7 @@ def child_build(corpus: Path, out: Path, workers: int, cache: bool, html: bool) 
     kg.api.write_graph = timed("graph+ttl", kg.api.write_graph)
     kg.render.render_html = timed("html", kg.render.render_html)
     kg.store.load_store_files = timed("store", kg.store.load_store_files)
+    kg.store.update_store = timed("store", kg.store.update_store)
     kg.store.wait_for = timed("store", kg.store.wait_for)   # with workers: what the page did not hide
 
     from kg.ruleset import load_ruleset
@@ -222,9 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-spacy", action="store_true", help="skip the spaCy reference")
     parser.add_argument("--no-html", action="store_true", help="skip graph.html (its own stage)")
     parser.add_argument("--no-extras", action="store_true", help="skip the workers and incremental runs")
+    parser.add_argument("--incremental-n", type=int,
+                        help="corpus size of the incremental run (default 10000; with --sizes, the largest)")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.incremental_n is None:
+        args.incremental_n = 10_000 if args.sizes == DEFAULT_SIZES else sizes[-1]
     args.work.mkdir(parents=True, exist_ok=True)
     html = not args.no_html
     print(f"newskg benchmark: sizes {sizes}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
@@ -305,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         summary["workers"] = {"one": one, "two": two, "identical": same}
 
         # incremental: a cached build of N articles, then the same folder plus one new article
+        n = args.incremental_n
+        corpus = _corpus(args.work, n)
         inc = args.work / f"incremental-{n}"
         shutil.rmtree(inc, ignore_errors=True)
         shutil.copytree(corpus, inc / "corpus")

@@ -252,15 +252,22 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     if progress and len(files) > 20:
         from rich.progress import track
         iterator = track(files, description="reading", console=_stderr_console())
-    from kg.dedup import Duplicates, unique_articles   # the same story met twice is built once
+    from kg.dedup import NUM_PERM, Duplicates, unique_articles   # the same story met twice is built once
     duplicates = Duplicates()
+    read_cache = sketches = None
+    if cache and out is not None:
+        from kg.cache import ArticleCache, SketchCache
+        read_cache, sketches = ArticleCache(out, rules.digest), SketchCache(out, NUM_PERM)
     # read lazily: with workers, the first articles are extracted while the rest are read
-    articles = unique_articles(_read_all(iterator, rules, report, strict, fields), duplicates)
+    articles = unique_articles(_read_all(iterator, rules, report, strict, fields, read_cache), duplicates, sketches)
     extractions = extract_many(articles, rules, workers=workers, engine=engine, scheduler=scheduler,
                                cache_dir=Path(out) if (cache and out is not None) else None,
                                time_budget=time_budget, rules_dir=rules_dir, skipped=report.skipped,
                                strict=strict)
     report.inputs.duplicates = duplicates
+    if read_cache is not None:
+        read_cache.prune()
+        sketches.save()
     if not extractions:
         raise ArticleError(report.skipped[0] if report.skipped else "no articles given")
     resolved = resolve(extractions, rules)
@@ -276,9 +283,11 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     return kg
 
 
-def _read_all(files, rules, report: BuildReport, strict: bool, fields: dict[str, str] | None = None):
+def _read_all(files, rules, report: BuildReport, strict: bool, fields: dict[str, str] | None = None,
+              cache=None):
     """Articles of every file; a file that cannot be read is skipped and reported, and so is a
-    bad record of a many-article file (WARC, JSONL, CSV), naming file and record.
+    bad record of a many-article file (WARC, JSONL, CSV), naming file and record. `cache`: a
+    kg.cache.ArticleCache for one-article files.
 
     `report.inputs` becomes the kg.formats.ReadLog of the build: counts of records skipped
     as expected and the text of every article not read from plain text.
@@ -298,7 +307,7 @@ def _read_all(files, rules, report: BuildReport, strict: bool, fields: dict[str,
             used_ids[article_id] = 1
         problems_before = len(log.problems)
         try:
-            for article in iter_articles(path, rules, article_id, fields, log):
+            for article in iter_articles(path, rules, article_id, fields, log, cache):
                 if article.id in yielded:  # "a-2.html" beside record 2 of "a.warc"
                     text = log.texts.pop(article.id, None)
                     article = replace(article, id=_free_id(article.id, yielded))

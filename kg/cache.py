@@ -1,9 +1,13 @@
-"""Per-article extraction cache under DIR/cache/: an unchanged article is not extracted again.
+"""Per-article caches under DIR/cache/: an unchanged file is not read, and an unchanged
+article not extracted, again.
 
     ExtractionCache(out, rules_digest)       the cache of one build folder and one ruleset
         .get(article) -> Extraction | None   the extraction an earlier build stored, or None
         .put(extraction)                      store one extraction (atomically)
         .prune()                              drop what older rules or older code stored
+    ArticleCache(out, rules_digest)          the Article read from a one-article file
+        .get(key) / .put(key, article)        key: file_key(data, article_id, name, format)
+    SketchCache(out)                         kg.dedup's MinHash of each article's own text
     article_key(article) -> str               sha256 of everything the article holds
 
 An entry is found only when the article (id, source file, text, headline, date, publisher,
@@ -19,6 +23,7 @@ the user's own output folder; do not point a build at an output folder you do no
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 import pickle
@@ -34,8 +39,10 @@ def article_key(article: Article) -> str:
     return hashlib.sha256(repr(article).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def code_digest() -> str:
-    """sha256 of the source of kg.extract and of every kg module it imports, transitively.
+@functools.cache
+def code_digest(roots: tuple[str, ...] = ("kg.extract", "kg.model", "kg.ruleset", "kg.cache")) -> str:
+    """sha256 of the source of the modules `roots` (by default: extraction's) and of every
+    kg module they import, transitively.
 
     Extraction reaches beyond kg/extract/ (kg/offices.py, kg/text.py, kg/model.py, ...), so
     the modules are found by reading the import statements, not listed by hand; editing one
@@ -43,13 +50,13 @@ def code_digest() -> str:
     """
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for path in _extraction_sources(root):
+    for path in _sources(root, roots):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
-def _extraction_sources(root: Path) -> list[Path]:
+def _sources(root: Path, roots: tuple[str, ...]) -> list[Path]:
     def module_file(name: str) -> Path | None:
         base = root.joinpath(*name.split("."))
         for candidate in (base / "__init__.py", base.with_suffix(".py")):
@@ -58,7 +65,7 @@ def _extraction_sources(root: Path) -> list[Path]:
         return None
 
     seen: dict[str, Path] = {}
-    queue = ["kg.extract", "kg.model", "kg.ruleset", "kg.cache"]
+    queue = list(roots)
     while queue:
         name = queue.pop()
         path = module_file(name)
@@ -107,40 +114,40 @@ def from_parts(article: Article, parts: tuple) -> Extraction:
     )
 
 
-class ExtractionCache:
-    """The extraction cache of one output folder for one ruleset and one version of the code."""
+class _EntryCache:
+    """Pickled entries, one file each, under DIR/cache/<kind>-<scope>/<2 hex>/<key>.pickle."""
 
-    def __init__(self, out: str | Path, rules_digest: str) -> None:
+    kind = ""
+
+    def __init__(self, out: str | Path, scope: str) -> None:
         self.root = Path(out) / "cache"
-        scope = hashlib.sha256(f"{rules_digest}\n{code_digest()}".encode()).hexdigest()[:20]
-        self.folder = self.root / f"extract-{scope}"
+        self.folder = self.root / f"{self.kind}-{hashlib.sha256(scope.encode()).hexdigest()[:20]}"
         self.hits = 0
         self.misses = 0
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, article: Article) -> Extraction | None:
-        path = self._path(article_key(article))
+    def _get(self, key: str, decode):
+        path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:
             self.misses += 1
             return None
         try:
-            parts = pickle.loads(data)
-            extraction = from_parts(article, parts)
+            value = decode(pickle.loads(data))
         except Exception:  # a torn or foreign file is a miss, never an error: it is only a cache
             path.unlink(missing_ok=True)
             self.misses += 1
             return None
         self.hits += 1
-        return extraction
+        return value
 
-    def put(self, extraction: Extraction) -> None:
-        path = self._path(article_key(extraction.article))
+    def _put(self, key: str, value) -> None:
+        path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(extraction_parts(extraction), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         # temporary file + rename: a reader (or a crash) never leaves half an entry behind
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
@@ -156,5 +163,91 @@ class ExtractionCache:
         if not self.root.is_dir():
             return
         for child in self.root.iterdir():
-            if child.is_dir() and child.name.startswith("extract-") and child != self.folder:
+            if child.is_dir() and child.name.startswith(f"{self.kind}-") and child != self.folder:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+class ExtractionCache(_EntryCache):
+    """The extraction cache of one output folder for one ruleset and one version of the code."""
+
+    kind = "extract"
+
+    def __init__(self, out: str | Path, rules_digest: str) -> None:
+        super().__init__(out, f"{rules_digest}\n{code_digest()}")
+
+    def get(self, article: Article) -> Extraction | None:
+        return self._get(article_key(article), lambda parts: from_parts(article, parts))
+
+    def put(self, extraction: Extraction) -> None:
+        self._put(article_key(extraction.article), extraction_parts(extraction))
+
+
+def file_key(data: bytes, article_id: str, name: str, fmt: str) -> str:
+    """sha256 of what reading a one-article file depends on besides the rules: its bytes, the
+    article id it was given, its name and the format it is read as."""
+    h = hashlib.sha256(data)
+    h.update(f"\x00{article_id}\x00{name}\x00{fmt}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class ArticleCache(_EntryCache):
+    """Articles read from one-article files (plain text, HTML) by earlier builds: reading a page
+    (trafilatura for HTML, the clutter rules for every line) costs more than looking it up.
+    Scoped by the rules (clutter, publishers, dates), the reading code and trafilatura's version."""
+
+    kind = "ingest"
+
+    def __init__(self, out: str | Path, rules_digest: str) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            reader = version("trafilatura")
+        except PackageNotFoundError:
+            reader = "none"
+        super().__init__(out, f"{rules_digest}\n{code_digest(('kg.formats', 'kg.ingest'))}\n{reader}")
+
+    def get(self, key: str) -> Article | None:
+        return self._get(key, lambda article: article if isinstance(article, Article) else None)
+
+    def put(self, key: str, article: Article) -> None:
+        self._put(key, article)
+
+
+class SketchCache:
+    """kg.dedup's MinHash sketches by the digest of the text they sketch, in one file,
+    DIR/cache/sketches.bin: records of the 20-byte digest then the sketch's uint32 values.
+    save() rewrites it with the sketches this build used, so it never outgrows the corpus."""
+
+    def __init__(self, out: str | Path, values: int) -> None:
+        self.path = Path(out) / "cache" / "sketches.bin"
+        self.values = values
+        self._old: dict[bytes, bytes] = {}
+        self._used: dict[bytes, bytes] = {}
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return
+        size = 20 + 4 * values
+        if len(data) % size == 0:      # else another NUM_PERM, or torn: start afresh
+            self._old = {data[i:i + 20]: data[i + 20:i + size] for i in range(0, len(data), size)}
+
+    def get(self, digest: bytes) -> bytes | None:
+        found = self._old.get(digest)
+        if found is not None:
+            self._used[digest] = found
+        return found
+
+    def put(self, digest: bytes, sketch: bytes) -> None:
+        self._used[digest] = sketch
+
+    def save(self) -> None:
+        if self._used.keys() == self._old.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"".join(k + v for k, v in sorted(self._used.items())))
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -84,10 +84,13 @@ def find_duplicates(articles: Iterable[Article]) -> tuple[list[Article], Duplica
     return list(unique_articles(articles, found)), found
 
 
-def unique_articles(articles: Iterable[Article], found: Duplicates) -> Iterator[Article]:
+def unique_articles(articles: Iterable[Article], found: Duplicates, sketch_cache=None) -> Iterator[Article]:
     """find_duplicates one article at a time: each article as soon as it is judged (exact
     copies left out, near copies marked), what was found recorded in `found`. A build
-    extracts the first articles while later ones are still being read."""
+    extracts the first articles while later ones are still being read.
+
+    `sketch_cache`: a kg.cache.SketchCache holding the sketches of earlier builds, by the digest
+    of the text they sketch; it gets the new ones."""
     index = _BandIndex()
     sketches: dict[str, object] = {}
     by_url: dict[str, str] = {}
@@ -107,9 +110,14 @@ def unique_articles(articles: Iterable[Article], found: Duplicates) -> Iterator[
             by_url[url_key] = article.id
         by_text[text_key] = article.id
         order[article.id] = len(order)
-        words = re.findall(r"\w+", body.casefold())
-        if len(words) >= MIN_WORDS:
-            sketch = _sketch(words)
+        sketch = _known_sketch(sketch_cache, text_key)
+        if sketch is None:
+            words = re.findall(r"\w+", body.casefold())
+            if len(words) >= MIN_WORDS:
+                sketch = _sketch(words)
+                if sketch_cache is not None:
+                    sketch_cache.put(text_key, sketch.tobytes())
+        if sketch is not None:
             scored = [(_similarity(sketch, sketches[c]), c) for c in index.candidates(sketch)]
             scored = [(s, c) for s, c in scored if s >= NEAR_THRESHOLD]
             if scored:
@@ -121,6 +129,15 @@ def unique_articles(articles: Iterable[Article], found: Duplicates) -> Iterator[
                 index.insert(article.id, sketch)
                 sketches[article.id] = sketch
         yield article
+
+
+def _known_sketch(sketch_cache, text_key: bytes):
+    """The cached sketch of the text of `text_key`: only texts of MIN_WORDS words get one."""
+    found = sketch_cache.get(text_key) if sketch_cache is not None else None
+    if found is None:
+        return None
+    import numpy as np
+    return np.frombuffer(found, dtype=np.uint32)
 
 
 @functools.cache

@@ -40,7 +40,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from dateutil import parser as dateparser
 
 from kg.errors import ArticleError
-from kg.ingest import MAX_BYTES, open_input, parse_article, read_article, read_input_bytes
+from kg.cache import file_key
+from kg.ingest import MAX_BYTES, decode_article_bytes, open_input, parse_article, read_input_bytes
 from kg.model import Article, Span
 from kg.ruleset import Ruleset
 from kg.text import name_key
@@ -105,7 +106,7 @@ def format_of(path: Path) -> str:
 
 
 def iter_articles(path: Path, rules: Ruleset, article_id: str, fields: dict[str, str] | None = None,
-                  log: ReadLog | None = None) -> Iterator[Article]:
+                  log: ReadLog | None = None, cache=None) -> Iterator[Article]:
     """The articles of one input file, in file order.
 
     Parameters
@@ -115,6 +116,8 @@ def iter_articles(path: Path, rules: Ruleset, article_id: str, fields: dict[str,
         "{article_id}-{n}", n being the record (WARC), line (JSONL) or row (CSV) number.
     fields : for JSONL/CSV, the field names of "text", "headline", "date", "url", "source".
     log : receives skipped records and, for non-plain inputs, each article's text.
+    cache : a kg.cache.ArticleCache; a one-article file (text, HTML) read by an earlier build
+        with the same bytes, id and rules is taken from it.
 
     Raises ArticleError when the file cannot be read or yields no article.
 
@@ -129,11 +132,21 @@ def iter_articles(path: Path, rules: Ruleset, article_id: str, fields: dict[str,
     [('c-1', 'Talks', 'line 1')]
     """
     fmt = format_of(path)
-    if fmt == "text":
-        yield read_article(path, rules, article_id)
-        return
     log = log if log is not None else ReadLog()
-    readers = {"html": _html_file, "warc": _warc_records, "jsonl": _jsonl_lines, "csv": _csv_rows}
+    if fmt in ("text", "html"):
+        data = read_input_bytes(path)
+        key = file_key(data, article_id, path.name, fmt) if cache is not None else ""
+        article = cache.get(key) if cache is not None else None
+        if article is None:
+            article = (parse_article(decode_article_bytes(path, data), article_id, path.name, rules)
+                       if fmt == "text" else _html_article(path, data, rules, article_id))
+            if cache is not None:
+                cache.put(key, article)
+        if fmt == "html":
+            log.texts[article.id] = article.text
+        yield article
+        return
+    readers = {"warc": _warc_records, "jsonl": _jsonl_lines, "csv": _csv_rows}
     problems_before = len(log.problems)
     found = 0
     for article in readers[fmt](path, rules, article_id, fields or {}, log):
@@ -165,8 +178,7 @@ class PageMeta:
     authors: tuple[str, ...] = ()
 
 
-def _html_file(path: Path, rules: Ruleset, article_id: str, fields, log: ReadLog) -> Iterator[Article]:
-    data = read_input_bytes(path)
+def _html_article(path: Path, data: bytes, rules: Ruleset, article_id: str) -> Article:
     if not data.strip():
         raise ArticleError(f"{path}: empty file")
     if b"\x00" in data[:8192]:
@@ -174,7 +186,7 @@ def _html_file(path: Path, rules: Ruleset, article_id: str, fields, log: ReadLog
     body, meta = extract_html(data)
     if body is None:
         raise ArticleError(f"{path}: no article text found in the HTML")
-    yield _article(body, meta, article_id, path.name, None, rules)
+    return _article(body, meta, article_id, path.name, None, rules)
 
 
 def extract_html(data: bytes | str, url: str | None = None) -> tuple[str | None, PageMeta]:

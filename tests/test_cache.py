@@ -1,4 +1,5 @@
-"""The per-article extraction cache: same bytes with and without it, invalidated by rule edits.
+"""The per-article caches (articles read, their sketches, their extractions): same bytes with
+and without them, invalidated by rule edits.
 
 Builds use html=False: the page is not what the cache changes, and it is the slow part.
 """
@@ -68,15 +69,16 @@ def test_editing_a_rule_file_invalidates_the_cache(tmp_path, monkeypatch):
     out = tmp_path / "out"
     one = FILES[:2]
     build(one, out, rules_dir=rules, html=False)
-    old_scopes = {p.name for p in (out / "cache").iterdir()}
+    old_scopes = {p.name for p in (out / "cache").iterdir() if p.is_dir()}
+    assert {name.split("-")[0] for name in old_scopes} == {"extract", "ingest"}
     people = rules / "gazetteer" / "people.toml"
     people.write_text(people.read_text(encoding="utf-8") + "\n# an analyst's note\n", encoding="utf-8")
     calls = []
     monkeypatch.setattr(kg.parallel, "extract", lambda a, r: calls.append(a.id) or extract(a, r))
     build(one, out, rules_dir=rules, html=False)
     assert len(calls) == 2
-    new_scopes = {p.name for p in (out / "cache").iterdir()}
-    assert new_scopes and not new_scopes & old_scopes   # the stale entries are gone
+    new_scopes = {p.name for p in (out / "cache").iterdir() if p.is_dir()}
+    assert len(new_scopes) == 2 and not new_scopes & old_scopes   # the stale entries are gone
 
 
 def test_a_changed_article_misses_and_an_unchanged_one_hits(tmp_path):
@@ -118,3 +120,33 @@ def test_an_extraction_comes_back_whole_from_its_parts():
         assert x.facts and x.mentions
         parts = pickle.loads(pickle.dumps(extraction_parts(x)))
         assert from_parts(x.article, parts) == x, path.name
+
+
+def test_a_second_build_reads_no_file_and_sketches_no_text_again(cached_build, monkeypatch):
+    """Unchanged files come from the article cache and their MinHash sketches from the sketch
+    cache; a file that changed is read again."""
+    import kg.dedup
+    import kg.formats
+    out, first, _ = cached_build
+    build(FILES, out, html=False)                 # the module's builds may predate the sketches
+
+    def no_reading(*args):
+        raise AssertionError("a file was read again although the cache holds it")
+    with monkeypatch.context() as patch:
+        patch.setattr(kg.formats, "parse_article", no_reading)
+        patch.setattr(kg.dedup, "_sketch", no_reading)
+        build(FILES, out, html=False)
+    assert (out / "graph.ttl").read_bytes() == first
+
+    corpus = out.parent / "changed-corpus"
+    corpus.mkdir()
+    for path in FILES:
+        shutil.copy(path, corpus)
+    build([corpus], out, html=False)
+    edited = corpus / FILES[0].name
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    read = []
+    real = kg.formats.parse_article
+    monkeypatch.setattr(kg.formats, "parse_article", lambda text, aid, *rest: read.append(aid) or real(text, aid, *rest))
+    build([corpus], out, html=False)
+    assert read == [edited.stem]
