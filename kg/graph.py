@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -53,6 +54,7 @@ _CLASS_TERMS = {"Person": "schema:Person", "Country": "schema:Country", "City": 
 # too, so that every line of a file is one statement's line
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
             **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (9, 10, 13)}}
+_NEEDS_ESCAPE = re.compile('[' + re.escape("".join(map(chr, _ESCAPES))) + ']')
 _UNESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r", "\\t": "\t"}
 
 
@@ -80,7 +82,8 @@ def _id(path: str) -> str:
 
 
 def _text(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
+    # most values need no escape, and a search is far cheaper than translating each character
+    return f'"{value.translate(_ESCAPES)}"' if _NEEDS_ESCAPE.search(value) else f'"{value}"'
 
 
 def _typed(value: str, datatype: str | None) -> str:
@@ -295,19 +298,36 @@ def prefix_lines() -> str:
 
 def _statements(triples) -> list[tuple[str, str]]:
     """(subject, its Turtle statement) for every subject of `triples`, in subject order;
-    predicates in order with "a" first, objects in order."""
-    by_subject: dict[str, dict[str, list[str]]] = {}
-    for s, p, o in triples:
-        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+    predicates in order with "a" first, objects in order.
+
+    One sort of the whole set gives every order at once (a set has no repeated triple);
+    the statements are then cut where the subject changes."""
     out = []
-    for s in sorted(by_subject):
-        preds = by_subject[s]
-        lines = ["a " + ",\n        ".join(sorted(preds.pop(TYPE)))] if TYPE in preds else []
-        for p in sorted(preds):
-            objects = preds[p]
-            lines.append(f"{p} {objects[0]}" if len(objects) == 1 else f"{p} " + ",\n        ".join(sorted(objects)))
-        out.append((s, f"{s} " + " ;\n    ".join(lines) + " .\n"))
+    subject = None
+    lines: list[str] = []
+    types: list[str] = []
+    for s, p, o in sorted(triples):
+        if s != subject:
+            if subject is not None:
+                out.append(_statement(subject, types, lines))
+            subject, lines, types = s, [], []
+            last = None
+        if p == TYPE:
+            types.append(o)
+        elif p == last:
+            lines[-1] += f",\n        {o}"
+        else:
+            lines.append(f"{p} {o}")
+            last = p
+    if subject is not None:
+        out.append(_statement(subject, types, lines))
     return out
+
+
+def _statement(subject: str, types: list[str], lines: list[str]) -> tuple[str, str]:
+    if types:
+        lines.insert(0, "a " + ",\n        ".join(types))
+    return subject, f"{subject} " + " ;\n    ".join(lines) + " .\n"
 
 
 def turtle_block(triples) -> str:
@@ -390,11 +410,9 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
             block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
             trig.write(block)
             mine = [text for subject, text in statements if subject.startswith(_ARTICLE_OWN)]
-            for t in triples:
-                if t[0].startswith(_ARTICLE_OWN):
-                    own_triples += 1
-                else:
-                    shared.add(t)
+            theirs = [t for t in triples if not t[0].startswith(_ARTICLE_OWN)]
+            shared.update(theirs)
+            own_triples += len(triples) - len(theirs)
             if mine:
                 own.write(("\n" + "\n".join(mine)).encode())
             if changes is not None:
@@ -416,7 +434,6 @@ def _term_text(term: str) -> str:
     body = term[1:term.rindex('"')]
     if "\\" not in body:
         return body
-    import re
     return re.sub(r'\\(u[0-9A-Fa-f]{4}|.)', lambda m: _UNESCAPES.get(m.group(0)) or chr(int(m.group(1)[1:], 16)), body)
 
 
