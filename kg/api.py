@@ -352,7 +352,8 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
             temporaries.append(Path(tmp))
             files[name] = os.fdopen(fd, "w+b")
-        changes = Changes(store.read_layout(out) if incremental else None)
+        changes = Changes(store.read_layout(out) if incremental else None,
+                          files=(out / "graph.trig", out / "graph.ttl"))
         with files["graph.ttl"] as ttl, files["graph.trig"] as trig:
             report.triples = write_graph(resolved, rules, ttl, trig, changes)
             for fh in (ttl, trig):

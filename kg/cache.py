@@ -74,13 +74,22 @@ def _sources(root: Path, roots: tuple[str, ...]) -> list[Path]:
         seen[name] = path
         if path.name == "__init__.py" and name != "kg":
             queue += [f"{name}.{p.stem}" for p in path.parent.glob("*.py") if p.stem != "__init__"]
-        for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                queue.append(node.module)
-                queue += [f"{node.module}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                queue += [a.name for a in node.names]
+        queue += _imported_names(path)
     return sorted(p for n, p in seen.items() if n.startswith("kg.") or n == "kg")
+
+
+@functools.cache
+def _imported_names(path: Path) -> list[str]:
+    """Every module (and module.name) `path` imports, anywhere in it; a build digests the code
+    of three stages (reading, extraction, writing) that share most modules."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+    return names
 
 
 def extraction_parts(x: Extraction) -> tuple:

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from kg.model import Evidence
+from kg.model import Article, Evidence
 from kg.offices import RULE_BY_DATE, OfficeRow, office_table
 from kg.resolve import KIND_PREFIX, Resolved
 from kg.ruleset import Ruleset
@@ -178,11 +181,37 @@ def _graphs(resolved: Resolved, rules: Ruleset | None):
     yield None, default
 
     for a in sorted(resolved.articles, key=lambda a: str(article_graph_iri(a.id))):
-        yield str(article_graph_iri(a.id)), _article_triples(a, by_article.get(a.id, {}), resolved,
-                                                              publishers, known, dates.get(a.id))
+        told = by_article.get(a.id, {})
+        # mentions come from a set: sorted, so that the same inputs give the same key in any process
+        yield str(article_graph_iri(a.id)), _ArticleGraph(
+            a, tuple(tuple(sorted(told.get(part, ())) if part == "mentions" else told.get(part, ())) for part in _TOLD),
+            publishers.get(a.publisher) if a.publisher else None, a.duplicate_of in known)
 
 
-def _article_triples(a, told: dict, resolved: Resolved, publishers: dict, known: set, day) -> set:
+_TOLD = ("facts", "positions", "dated", "quotes", "mentions")
+
+
+class _ArticleGraph(NamedTuple):
+    """Everything one article's graph is made of: the article, what resolve() says it told
+    (facts, positions, dated positions, quotes, mentions: _TOLD), its publisher's node and
+    whether the article it repeats is in the build."""
+
+    article: Article
+    told: tuple
+    publisher: str | None
+    duplicate_known: bool
+
+    def triples(self) -> set:
+        return _article_triples(self.article, dict(zip(_TOLD, self.told)), self.publisher, self.duplicate_known)
+
+    def key(self) -> str:
+        """A digest of every input: equal keys make equal graphs (frozen dataclasses' reprs
+        show every field)."""
+        return hashlib.blake2b(repr(self).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _article_triples(a, told: dict, pub: str | None, duplicate_known: bool) -> set:
+    day = a.date
     g: set[tuple[str, str, str]] = set()
     node = _iri(str(article_iri(a.id)))
     g.add((node, TYPE, "schema:NewsArticle"))
@@ -195,9 +224,8 @@ def _article_triples(a, told: dict, resolved: Resolved, publishers: dict, known:
         g.add((node, "schema:url", _iri(a.url)))
     if a.record:
         g.add((node, "nkg:sourceRecord", _text(a.record)))
-    if a.duplicate_of in known:
+    if duplicate_known:
         g.add((node, "nkg:duplicateOf", _iri(str(article_iri(a.duplicate_of)))))
-    pub = publishers.get(a.publisher) if a.publisher else None
     if pub is None and a.publisher_name:
         pub = _id(f"organization/{slugify(a.publisher_name)}")
     if pub is not None:
@@ -335,30 +363,73 @@ def turtle_block(triples) -> str:
     return "\n".join(text for _, text in _statements(triples))
 
 
+class GraphEntry(NamedTuple):
+    """What a Layout keeps of one article graph."""
+
+    digest: str          # of its TriG block
+    key: str             # of its inputs (_ArticleGraph.key): the same key, the same block
+    trig_at: int         # where the block starts in graph.trig, and its length in bytes
+    trig_len: int
+    own_at: int          # where its own statements start in graph.ttl, counted from Layout.own_base
+    own_len: int
+    own_digest: str
+    own_count: int       # triples of its own statements
+    theirs: tuple        # its triples about shared subjects, (s, p, o) Turtle terms
+
+
 @dataclass
 class Layout:
-    """Digests of the statements of a pair of graph files, the unit in which a store built from
-    them can be brought up to date (kg.store.update_store): one per article graph of graph.trig
-    (its whole block) and one per statement heading graph.ttl (what articles share, one statement
-    per subject). The rest of graph.ttl, each article's own statements, is a part of its block."""
+    """Where every article graph of a pair of graph files is, and a digest of each: the unit in
+    which a store built from them is brought up to date (kg.store.update_store) and in which the
+    next build may copy a block instead of making it again. Also one digest per statement heading
+    graph.ttl (what articles share, one statement per subject)."""
 
-    graphs: dict[str, str] = field(default_factory=dict)   # article graph IRI -> digest of its block
+    graphs: dict[str, GraphEntry] = field(default_factory=dict)   # article graph IRI -> entry
     shared: dict[str, str] = field(default_factory=dict)   # subject term ("<iri>") -> digest of its statement
+    own_base: int = 0          # where the articles' own statements start in graph.ttl
+    writer: str = ""           # digest of the writing code: blocks of another writer are not copied
+
+    def to_json(self) -> str:
+        return json.dumps({"graphs": self.graphs, "shared": self.shared, "own_base": self.own_base,
+                           "writer": self.writer}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Layout":
+        data = json.loads(text)
+        terms: dict[str, str] = {}
+        one = terms.setdefault        # the same IRIs recur in thousands of triples: keep one copy
+        graphs = {name: GraphEntry(*entry[:-1], tuple((one(s, s), one(p, p), one(o, o)) for s, p, o in entry[-1]))
+                  for name, entry in data["graphs"].items()}
+        return cls(graphs, dict(data["shared"]), int(data["own_base"]), str(data["writer"]))
+
+
+def writer_digest() -> str:
+    from kg.cache import code_digest
+    return code_digest(("kg.graph",))
 
 
 class Changes:
     """Given to write_graph: records the Layout of what it writes and, against the Layout of an
     earlier build (`before`), the text of every article graph and shared statement that is new
     or different. Past `max_bytes` of such text it stops keeping them (`overflow`): a change
-    that large is loaded in full faster than applied piece by piece."""
+    that large is loaded in full faster than applied piece by piece.
 
-    def __init__(self, before: Layout | None, max_bytes: int = 32_000_000) -> None:
+    `files`: the earlier build's graph.trig and graph.ttl, which `before` describes. An article
+    graph whose inputs have not changed is copied from them (checked against its digests)
+    rather than made again."""
+
+    def __init__(self, before: Layout | None, files: tuple[Path, Path] | None = None,
+                 max_bytes: int = 32_000_000) -> None:
         self.before = before
-        self.layout = Layout()
+        self.layout = Layout(writer=writer_digest())
         self.graphs: dict[str, tuple[bytes, str]] = {}   # graph IRI -> (TriG block, own graph.ttl statements)
         self.shared: dict[str, str] = {}                 # subject term -> graph.ttl statement
         self.overflow = before is None
+        self.copied = 0
         self._room = max_bytes
+        self._reusable = before is not None and files is not None and before.writer == self.layout.writer
+        self._paths = files
+        self._files: list = []
 
     def _keep(self, size: int) -> bool:
         self._room -= size
@@ -368,13 +439,39 @@ class Changes:
             self.shared.clear()
         return not self.overflow
 
-    def graph(self, name: str, block: bytes, own: str) -> None:
-        digest = self.layout.graphs[name] = hashlib.blake2b(block, digest_size=16).hexdigest()
-        if not self.overflow and self.before.graphs.get(name) != digest and self._keep(len(block) + len(own)):
+    def _read(self, which: int, at: int, length: int) -> bytes | None:
+        try:
+            if not self._files:
+                self._files = [open(path, "rb") for path in self._paths]
+            fh = self._files[which]
+            fh.seek(at)
+            data = fh.read(length)
+        except OSError:
+            self._reusable = False
+            return None
+        return data if len(data) == length else None
+
+    def reuse(self, name: str, key: str) -> tuple[bytes, str, tuple, int] | None:
+        """(block, own statements, shared triples, own triple count) of the earlier build's graph
+        `name` when its inputs had the same `key` and the files still hold it; else None."""
+        entry = self.before.graphs.get(name) if self._reusable else None
+        if entry is None or entry.key != key:
+            return None
+        block = self._read(0, entry.trig_at, entry.trig_len)
+        own = self._read(1, self.before.own_base + entry.own_at, entry.own_len) if entry.own_len else b""
+        if (block is None or own is None or _digest(block) != entry.digest or _digest(own) != entry.own_digest):
+            return None
+        self.copied += 1
+        return block, own.decode(), entry.theirs, entry.own_count
+
+    def graph(self, name: str, entry: GraphEntry, block: bytes, own: str) -> None:
+        self.layout.graphs[name] = entry
+        old = self.before.graphs.get(name) if self.before is not None else None
+        if not self.overflow and (old is None or old.digest != entry.digest) and self._keep(len(block) + len(own)):
             self.graphs[name] = (block, own)
 
     def statement(self, subject: str, text: str) -> None:
-        digest = self.layout.shared[subject] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        digest = self.layout.shared[subject] = _digest(text.encode())
         if not self.overflow and self.before.shared.get(subject) != digest and self._keep(len(text)):
             self.shared[subject] = text
 
@@ -384,11 +481,21 @@ class Changes:
     def removed_statements(self) -> list[str]:
         return sorted(self.before.shared.keys() - self.layout.shared.keys()) if self.before else []
 
+    def close(self) -> None:
+        for fh in self._files:
+            fh.close()
+        self._files = []
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
 
 def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: Changes | None = None) -> int:
     """Write graph.ttl (every triple, once) to the binary file `ttl` and graph.trig (the default
     graph, then one named graph per article) to `trig`, one article at a time. Returns the
-    number of distinct triples. `changes`, when given, records what was written (see Changes).
+    number of distinct triples. `changes`, when given, records what was written and may give
+    article graphs of an earlier build to copy (see Changes).
 
     What only one article states (its node, its evidence and quotes) is made, written and
     dropped one article at a time (graph.ttl's share through a temporary file); statements
@@ -398,33 +505,49 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
     shared: set[tuple[str, str, str]] = set()
     own_triples = 0
     trig.write(prefix_lines().encode())
-    with tempfile.TemporaryFile() as own:
-        for name, triples in _graphs(resolved, rules):
-            if name is None:
-                shared |= triples
-                if triples:
-                    trig.write(("{\n" + turtle_block(triples) + "}\n").encode())
-                continue
-            # a subject is the article's own or shared whole, so one statement serves both files
-            statements = _statements(triples)
-            block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
-            trig.write(block)
-            mine = [text for subject, text in statements if subject.startswith(_ARTICLE_OWN)]
-            theirs = [t for t in triples if not t[0].startswith(_ARTICLE_OWN)]
-            shared.update(theirs)
-            own_triples += len(triples) - len(theirs)
-            if mine:
-                own.write(("\n" + "\n".join(mine)).encode())
+    try:
+        with tempfile.TemporaryFile() as own:
+            for name, item in _graphs(resolved, rules):
+                if name is None:
+                    shared |= item
+                    if item:
+                        trig.write(("{\n" + turtle_block(item) + "}\n").encode())
+                    continue
+                key = item.key() if changes is not None else ""
+                copied = changes.reuse(name, key) if changes is not None else None
+                if copied is not None:
+                    block, mine, theirs, own_count = copied
+                else:
+                    triples = item.triples()
+                    # a subject is the article's own or shared whole, so one statement serves both files
+                    statements = _statements(triples)
+                    block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
+                    mine = "\n".join(text for subject, text in statements if subject.startswith(_ARTICLE_OWN))
+                    theirs = tuple(t for t in triples if not t[0].startswith(_ARTICLE_OWN))
+                    own_count = len(triples) - len(theirs)
+                trig_at = trig.tell()
+                trig.write(block)
+                shared.update(theirs)
+                own_triples += own_count
+                own_at = own.tell() + 1
+                own_bytes = mine.encode()
+                if mine:
+                    own.write(b"\n" + own_bytes)
+                if changes is not None:
+                    changes.graph(name, GraphEntry(_digest(block), key, trig_at, len(block), own_at, len(own_bytes),
+                                                   _digest(own_bytes), own_count, theirs), block, mine)
+            ttl.write(prefix_lines().encode())
+            head = _statements(shared)
+            ttl.write("\n".join(text for _, text in head).encode())
             if changes is not None:
-                changes.graph(name, block, "\n".join(mine))
-        ttl.write(prefix_lines().encode())
-        head = _statements(shared)
-        ttl.write("\n".join(text for _, text in head).encode())
+                changes.layout.own_base = ttl.tell()
+                for subject, text in head:
+                    changes.statement(subject, text)
+            own.seek(0)
+            shutil.copyfileobj(own, ttl, 1 << 20)
+    finally:
         if changes is not None:
-            for subject, text in head:
-                changes.statement(subject, text)
-        own.seek(0)
-        shutil.copyfileobj(own, ttl, 1 << 20)
+            changes.close()
     return len(shared) + own_triples
 
 
@@ -463,9 +586,9 @@ def to_dataset(resolved: Resolved, rules: Ruleset | None = None) -> Dataset:
             found = terms[t] = to_rdflib(t)
         return found
 
-    for name, triples in _graphs(resolved, rules):
+    for name, item in _graphs(resolved, rules):
         g = ds.graph(DEFAULT_GRAPH if name is None else URIRef(name))
-        for s, p, o in triples:
+        for s, p, o in (item if name is None else item.triples()):
             g.add((term(s), term(p), term(o)))
     return ds
 

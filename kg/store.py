@@ -21,7 +21,6 @@ it holds, so that the next build into the same folder can change only what chang
 from __future__ import annotations
 
 import gc
-import json
 import os
 import shutil
 import tempfile
@@ -38,7 +37,7 @@ STORE_DIR = "store"
 LOAD_PIECE = 5_000_000    # bytes of graph.trig or graph.ttl per bulk load (see load_store_files)
 ARTICLE_GRAPH_PREFIX = "https://w3id.org/newskg/id/graph/"
 LAYOUT_FILE = "newskg-layout.json"   # RocksDB leaves files it does not know alone
-LAYOUT_VERSION = 1                   # raise when the store's layout changes: older stores are reloaded
+LAYOUT_VERSION = 2                   # raise when the store's layout changes: older stores are reloaded
 # an article's own subjects in the default graph: its node, its evidence and its quotes (kg.graph)
 _OWN_PREFIXES = tuple(f"https://w3id.org/newskg/id/{kind}/" for kind in ("evidence", "quote", "article"))
 
@@ -181,10 +180,10 @@ def update_store(out: Path, changes: Changes) -> Path | None:
 def read_layout(out: Path) -> Layout | None:
     """The Layout the store of `out` was loaded with, or None (no store, an older kind, unreadable)."""
     try:
-        data = json.loads((store_path(out) / LAYOUT_FILE).read_text(encoding="utf-8"))
-        if data.get("version") != LAYOUT_VERSION:
-            return None
-        return Layout(graphs=dict(data["graphs"]), shared=dict(data["shared"]))
+        with open(store_path(out) / LAYOUT_FILE, encoding="utf-8") as fh:
+            if fh.readline().strip() != f"newskg layout {LAYOUT_VERSION}":
+                return None
+            return Layout.from_json(fh.read())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -270,8 +269,7 @@ def _fill_store(out: Path, fill, layout: Layout | None = None, *, start_from: Pa
         del store
         gc.collect()     # pyoxigraph closes the database (and its lock) when the Store is dropped
         if layout is not None:
-            (tmp / LAYOUT_FILE).write_text(json.dumps({"version": LAYOUT_VERSION, "graphs": layout.graphs,
-                                                      "shared": layout.shared}), encoding="utf-8")
+            (tmp / LAYOUT_FILE).write_text(f"newskg layout {LAYOUT_VERSION}\n{layout.to_json()}\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         _swap_into_place(tmp, target)
     except BaseException as exc:
