@@ -10,6 +10,7 @@ full text, so every span found later can be checked against the file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from dateutil import parser as dateparser
 
 from kg.errors import ArticleError
 from kg.model import Article, Span
-from kg.ruleset import Clue, Ruleset, clue_of
+from kg.ruleset import Clue, ClueIndex, Ruleset, clue_of, search_start
 
 ARTICLE_SUFFIXES = {".txt"}
 MAX_BYTES = 16 * 1024 * 1024
@@ -37,6 +38,7 @@ _DATE_PREFIX = re.compile(r"(?i)^\s*(?:page\s+)?(?:last\s+)?(?:updated|published
                           r"(?:\d{1,2}:\d{2}\s*(?:GMT|UTC|CET|MSK|[AP]M)?)?[,\s]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?[,\s]*")
 _TIME = r"(?:\s*,?\s*\d{1,2}:\d{2}(?:\s*(?:[AaPp]\.?[Mm]\.?|GMT|UTC|CET|MSK))?)?"
 _LETTER = re.compile(r"[^\W\d_]")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
 
 
@@ -208,32 +210,48 @@ def _is_paragraph(line: str) -> bool:
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
+    if "\r" not in text:  # the common case: one str.split instead of a match per line
+        spans, pos = [], 0
+        for line in text.split("\n"):
+            spans.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return spans
     spans, pos = [], 0
-    for m in re.finditer(r"\r\n|\n|\r", text):
+    for m in _LINE_BREAK.finditer(text):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
     return spans
 
 
-def _clutter_rules(rules: Ruleset) -> tuple[list, list]:
-    """(pattern, clue, action, min_count) of the clutter rules, in file order: those that can
-    act on a line before the first paragraph ("end" cannot), and those after it ("drop-head"
-    cannot). Each rule's options are read once, not once per line (a page may have 100,000)."""
+def _clutter_rules(rules: Ruleset) -> tuple[tuple, tuple]:
+    """(pattern, action, min_count) of the clutter rules, in file order, and the index of their
+    clues: of those that can act on a line before the first paragraph ("end" cannot), and of
+    those after it ("drop-head" cannot). Each rule's options are read once, not once per
+    line (a page may have 100,000)."""
     clutter = [(rule.pattern, rule.clue, rule.option("action"), rule.option("min_count", 1))
                for rule in rules.clutter]
-    return [c for c in clutter if c[2] != "end"], [c for c in clutter if c[2] != "drop-head"]
+
+    def phase(chosen: list) -> tuple[list, ClueIndex]:
+        return ([(pattern, action, min_count) for pattern, _, action, min_count in chosen],
+                ClueIndex({n: clue for n, (_, clue, _, _) in enumerate(chosen)}))
+    return (phase([c for c in clutter if c[2] != "end"]),
+            phase([c for c in clutter if c[2] != "drop-head"]))
 
 
-def _judge(line: str, start: int, end: int, clutter: list[tuple[re.Pattern, Clue | None, str, int]],
+def _judge(line: str, start: int, end: int, clutter: tuple[list[tuple[re.Pattern, str, int]], ClueIndex],
            seen_paragraph: bool) -> tuple[str, int]:
     """'keep', 'drop' or 'end' for one line, and the line's end after stripping tails.
 
-    `clutter`: (pattern, clue, action, min_count) of the rules of clutter.toml that can act on
-    the line (see _clutter_rules), in file order."""
+    `clutter`: (pattern, action, min_count) of the rules of clutter.toml that can act on the
+    line, in file order, and the index of their clues (see _clutter_rules)."""
     text = line[: end - start]
-    for pattern, clue, action, min_count in clutter:
-        if clue is not None and not clue.in_text(text):
+    patterns, clues = clutter
+    # the clues of all rules, looked for once; a tail stripped below only removes words, so
+    # a rule this rules out stays ruled out
+    may_match = clues.may_match(text)
+    for n, (pattern, action, min_count) in enumerate(patterns):
+        if n not in may_match:
             continue  # the line lacks every word the pattern needs
         if action == "strip-tail":
             m = pattern.search(text)
@@ -274,17 +292,25 @@ def _header_date(line: str) -> dt.date | None:
         if m.group("dotted"):
             day, month, year = (int(x) for x in raw.split("."))
             return dt.date(year, month, day)
-        return dateparser.parse(raw.replace(",", " "), default=dt.datetime(1900, 1, 1)).date()
+        return _parsed_date(raw)
     except (ValueError, OverflowError):
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_date(raw: str) -> dt.date:
+    """dateutil's reading of a dateline ("March 18, 2008"): slow, and pages of one outlet
+    and one day repeat it, so each is read once."""
+    return dateparser.parse(raw.replace(",", " "), default=dt.datetime(1900, 1, 1)).date()
 
 
 def _publisher(text: str, rules: Ruleset) -> str | None:
     best = None
     for pid, signature, clue in rules.cached("ingest.publishers", _signatures):
-        if clue is not None and not clue.in_text(text):
+        start = search_start(signature, clue, text)
+        if start < 0:
             continue  # the page lacks a word the signature needs: no need to search it
-        m = signature.search(text)
+        m = signature.search(text, start)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), pid)
     return best[1] if best else None

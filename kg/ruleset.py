@@ -7,6 +7,7 @@ file, the rule and the problem (RuleFileError).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -85,11 +86,20 @@ class Clue:
     words: frozenset[str]        # in lower case when ignore_case
     ignore_case: bool = False
     any_word: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+    automaton: object = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        if len(self.words) > 1:  # one search for several words beats one `in` per word
+        if len(self.words) > 1:
+            # one pass for several words beats one `in` per word; Aho-Corasick beats a regex
+            # alternation, which tries every word at every offset. The regex tells where the
+            # first word starts (first_at).
             alternation = "|".join(map(re.escape, sorted(self.words, key=lambda w: (-len(w), w))))
             object.__setattr__(self, "any_word", re.compile(alternation))
+            automaton = ahocorasick.Automaton()
+            for word in sorted(self.words):
+                automaton.add_word(word, word)
+            automaton.make_automaton()
+            object.__setattr__(self, "automaton", automaton)
 
     def in_text(self, text: str) -> bool:
         """False when `text` holds none of the words, so that the pattern cannot match it."""
@@ -97,9 +107,21 @@ class Clue:
             if not text.isascii():
                 return True  # the regex engine folds more than str.lower() (ſ is s): it decides
             text = text.lower()
-        if self.any_word is None:
+        if self.automaton is None:
             return next(iter(self.words)) in text
-        return self.any_word.search(text) is not None
+        return next(self.automaton.iter(text), None) is not None
+
+    def first_at(self, text: str) -> int:
+        """Where the first of the words starts in `text`: -1 when none is there, 0 when
+        that cannot be told (case folded beyond ASCII)."""
+        if self.ignore_case:
+            if not text.isascii():
+                return 0
+            text = text.lower()
+        if self.any_word is None:
+            return text.find(next(iter(self.words)))
+        m = self.any_word.search(text)
+        return m.start() if m else -1
 
 
 @dataclass(frozen=True)
@@ -199,19 +221,25 @@ class ClueIndex:
     instead of one search per pattern: which of the patterns may match the text."""
 
     def __init__(self, clues: dict[Hashable, Clue | None]):
-        by_word: dict[str, list] = {}
         self._unclued = frozenset(key for key, clue in clues.items() if clue is None)
-        self._folded = [(key, clue) for key, clue in clues.items() if clue is not None and clue.ignore_case]
+        self._folded_keys = frozenset(key for key, clue in clues.items() if clue is not None and clue.ignore_case)
+        self._automaton = self._words_automaton({k: c for k, c in clues.items() if c and not c.ignore_case})
+        # case-insensitive clues: their (lower-case) words looked for in the lowered text
+        self._folded_automaton = self._words_automaton({k: c for k, c in clues.items() if c and c.ignore_case})
+
+    @staticmethod
+    def _words_automaton(clues: dict[Hashable, Clue]):
+        by_word: dict[str, list] = {}
         for key, clue in clues.items():
-            if clue is not None and not clue.ignore_case:
-                for word in clue.words:
-                    by_word.setdefault(word, []).append(key)
-        self._automaton = None
-        if by_word:
-            self._automaton = ahocorasick.Automaton()
-            for word, keys in sorted(by_word.items()):
-                self._automaton.add_word(word, tuple(keys))
-            self._automaton.make_automaton()
+            for word in clue.words:
+                by_word.setdefault(word, []).append(key)
+        if not by_word:
+            return None
+        automaton = ahocorasick.Automaton()
+        for word, keys in sorted(by_word.items()):
+            automaton.add_word(word, tuple(keys))
+        automaton.make_automaton()
+        return automaton
 
     def may_match(self, text: str) -> set:
         """Keys of the patterns whose clue `text` holds, or that have none."""
@@ -219,8 +247,62 @@ class ClueIndex:
         if self._automaton is not None:
             for _, found in self._automaton.iter(text):
                 keys.update(found)
-        keys.update(key for key, clue in self._folded if clue.in_text(text))
+        if self._folded_automaton is not None:
+            if text.isascii():
+                for _, found in self._folded_automaton.iter(text.lower()):
+                    keys.update(found)
+            else:  # as Clue.in_text: the regex engine folds more than str.lower(), it decides
+                keys.update(self._folded_keys)
         return keys
+
+
+class Openings:
+    """A case-insensitive pattern every match of which opens with one of `words` (a list of
+    office titles, of trigger words), tried only where one of them starts. The starts are
+    found in one Aho-Corasick pass over the lowered text, instead of the regex engine trying
+    the pattern, lookbehind first, at every offset. Matches are those of pattern.finditer."""
+
+    def __init__(self, pattern: re.Pattern, words):
+        self.pattern = pattern
+        self._automaton = ahocorasick.Automaton()
+        for word in sorted({w.lower() for w in words}):
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def starts(self, text: str) -> list[int] | None:
+        """The offsets where one of the words starts in `text`, in order; None when the text
+        is not ASCII (the regex engine folds more than str.lower(): ſ is s)."""
+        if not text.isascii():
+            return None
+        if not len(self._automaton):
+            return []  # no words (an automaton without any cannot be searched)
+        return sorted({last - length + 1 for last, length in self._automaton.iter(text.lower())})
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None,
+                 starts: list[int] | None = None):
+        """pattern.finditer(text, start, end). `starts`: self.starts(text), when the caller
+        searches several parts of one text."""
+        end = len(text) if end is None else end
+        if starts is None:
+            starts = self.starts(text[start:end])
+            if starts is None:
+                yield from self.pattern.finditer(text, start, end)
+                return
+            starts = [start + at for at in starts]
+            first = 0
+        else:
+            first = bisect.bisect_left(starts, start)
+        pos = start
+        for k in range(first, len(starts)):
+            at = starts[k]
+            if at >= end:
+                break
+            if at < pos:
+                continue  # inside the previous match
+            m = self.pattern.match(text, at, end)
+            if m is not None:
+                yield m
+                pos = m.end()
 
 
 @functools.cache
@@ -334,6 +416,26 @@ def clue_of(pattern: re.Pattern) -> Clue | None:
             return None
         return Clue(frozenset(w.lower() for w in words), ignore_case=True)
     return Clue(frozenset(words))
+
+
+def search_start(pattern: re.Pattern, clue: Clue | None, text: str) -> int:
+    """The first offset of `text` where a match of `pattern` may start, -1 when it has none.
+
+    Every match holds a word of the pattern's clue and is at most as long as the pattern's
+    widest match, so none starts before the first of those words minus that width: a
+    pattern that opens with a word boundary or a lookbehind, which the regex engine tries
+    at every offset, need not be tried over the text before it (a footer's outlet name)."""
+    if clue is None:
+        return 0
+    first = clue.first_at(text)
+    if first <= 0:
+        return first
+    return max(0, first - _max_width(pattern))
+
+
+@functools.lru_cache(maxsize=None)
+def _max_width(pattern: re.Pattern) -> int:
+    return _re_parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
 
 
 def _needed(items) -> list[str] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.sentences import Sentence
 from kg.model import Article
-from kg.ruleset import KIND_CODES, ClueIndex, Rule, Ruleset, clue_of
+from kg.ruleset import KIND_CODES, ClueIndex, Openings, Rule, Ruleset, clue_of
 from kg.text import SpanSet
 
 PRIORITY = {"Organization": 7, "Person": 6, "DefenseSystem": 6, "Country": 5, "City": 4,
@@ -86,6 +86,7 @@ class _Lookups:
     city_by_label: dict[str, str]            # name -> id of the first gazetteer city of that name
     system_patterns: list[tuple[re.Pattern, str]]   # (pattern, system id)
     system_clues: ClueIndex                          # of the system patterns, by their index
+    titles: Openings                         # rules.title_pattern, tried where a title's first word starts
 
     @classmethod
     def build(cls, rules: Ruleset) -> "_Lookups":
@@ -101,8 +102,10 @@ class _Lookups:
                 cities.setdefault(e.label, e.id)
         systems = list(rules.system_patterns)
         system_clues = ClueIndex({n: clue_of(pattern) for n, (pattern, _) in enumerate(systems)})
+        # a title's match opens with the title's name, a space in it being any white space
+        titles = Openings(rules.title_pattern, {name.split()[0] for name in rules.titles})
         return cls(re.compile(rf"\b(?:{honorifics})\s$"), re.compile(rf"\b(?:{speech})\s+$"),
-                   re.compile(rf"^,?\s+(?:{speech})\b"), people, cities, systems, system_clues)
+                   re.compile(rf"^,?\s+(?:{speech})\b"), people, cities, systems, system_clues, titles)
 
 
 def _lookups(rules: Ruleset) -> _Lookups:
@@ -157,23 +160,7 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
             for m in pattern.finditer(seg) if n in may_match else ():
                 raw.append(Hit(block.start + m.start(), block.start + m.end(), "DefenseSystem",
                                f"gaz:{sid}", "system.pattern"))
-        pos = 0
-        while (m := rules.title_pattern.search(seg, pos)) is not None:
-            qual = m.group("qual")
-            name = _SPACES.sub(" ", m.group(0)[: (m.start("qual") - m.start()) if qual else None])
-            folded = name.casefold()
-            plural = folded not in rules.titles
-            title = rules.titles.get(folded.rstrip("s") if plural else folded)
-            if title is None:
-                pos = m.end()
-                continue
-            if qual and title.qualifier:
-                role, end = title.role + _SPACES.sub(" ", qual).lower(), m.end()
-            else:
-                # "spokesman for Prime Minister Tusk": only qualifier titles take "of/for ..."
-                role, end = title.role, m.start() + len(name)
-            raw.append(Hit(block.start + m.start(), block.start + end, "Title", role, "title", (title, plural)))
-            pos = end
+        raw += _title_hits(block.start, seg, rules, lookups.titles)
         may_match = _CLUES.may_match(seg)
         for rule_id, pattern in ORG_PATTERNS:
             for m in pattern.finditer(seg) if rule_id in may_match else ():
@@ -216,6 +203,31 @@ def find_mentions(article: Article, rules: Ruleset) -> Mentions:
     return mentions
 
 
+def _title_hits(offset: int, seg: str, rules: Ruleset, titles: Openings) -> list[Hit]:
+    out = []
+    pos = 0
+    starts = titles.starts(seg)
+    if starts == []:
+        return out  # most blocks name no office
+    while (m := next(titles.finditer(seg, pos, starts=starts), None)) is not None:
+        qual = m.group("qual")
+        name = _SPACES.sub(" ", m.group(0)[: (m.start("qual") - m.start()) if qual else None])
+        folded = name.casefold()
+        plural = folded not in rules.titles
+        title = rules.titles.get(folded.rstrip("s") if plural else folded)
+        if title is None:
+            pos = m.end()
+            continue
+        if qual and title.qualifier:
+            role, end = title.role + _SPACES.sub(" ", qual).lower(), m.end()
+        else:
+            # "spokesman for Prime Minister Tusk": only qualifier titles take "of/for ..."
+            role, end = title.role, m.start() + len(name)
+        out.append(Hit(offset + m.start(), offset + end, "Title", role, "title", (title, plural)))
+        pos = end
+    return out
+
+
 def _disambiguate(raw: list[Hit], rules: Ruleset) -> list[Hit]:
     """One surface form, several entries of one kind ("Social Democrats" of Germany and of the
     Czech Republic): keep the entry whose country the article names most."""
@@ -250,7 +262,9 @@ def _gazetteer_hits(text: str, offset: int, seg: str, rules: Ruleset) -> list[Hi
                 ref = gid if kind == "Adj" else f"gaz:{gid}"
                 out.append(Hit(s, e, kind, ref if kind != "Adj" else f"gaz:{gid}", "gazetteer"))
     if len(rules.folded_automaton):
-        lowered = seg.lower() if len(seg.lower()) == len(seg) else seg
+        lowered = seg.lower()
+        if len(lowered) != len(seg):
+            lowered = seg
         for end_index, values in rules.folded_automaton.iter(lowered):
             for form, gid, kind in values:
                 s = offset + end_index - len(form) + 1
@@ -445,13 +459,26 @@ class Tagged:
     marks: list[tuple[int, int, int]]   # (tagged start, tagged end, original start)
     source: str
     _may_match: set[str] | None = field(default=None, repr=False)   # see matches
+    # rule id -> its matches: the office rules are read by relations.offices and again by roles
+    _found: dict[str, list[re.Match]] = field(default_factory=dict, repr=False, compare=False)
 
-    def matches(self, rule: Rule, rules: Ruleset):
+    def matches(self, rule: Rule, rules: Ruleset) -> list[re.Match]:
         """The rule's matches in the tagged text, which is not searched when it lacks the
         rule's clue (looked up once for all rules: Ruleset.rules_that_may_match)."""
         if self._may_match is None:
             self._may_match = rules.rules_that_may_match(self.text)
-        return rule.pattern.finditer(self.text) if rule.id in self._may_match else ()
+        if rule.id not in self._may_match:
+            return []
+        found = self._found.get(rule.id)
+        if found is None:
+            found = self._found[rule.id] = list(rule.pattern.finditer(self.text))
+        return found
+
+    def rules_to_try(self, family: list[Rule], rules: Ruleset) -> list[Rule]:
+        """The rules of `family` that may match the tagged text (see matches), in their order."""
+        if self._may_match is None:
+            self._may_match = rules.rules_that_may_match(self.text)
+        return [rule for rule in family if rule.id in self._may_match]
 
     def orig(self, pos: int) -> int:
         """Original offset of a position in the tagged text."""

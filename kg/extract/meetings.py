@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.context import Context
 from kg.model import Evidence
-from kg.ruleset import Ruleset, word_alternation
+from kg.ruleset import Openings, Ruleset, word_alternation
 
 # kinds that tell of one and the same meeting; a press conference or a signing is its own event
 FAMILY = {"talks": "talks", "meeting": "talks", "visit": "talks", "summit": "summit",
@@ -45,9 +45,11 @@ class MeetingDraft:
         return sorted(self.dates, key=lambda d: (-len(d[0]), d))[0] if self.dates else None
 
 
-def _trigger_pattern(rules: Ruleset) -> re.Pattern:
+def _trigger_pattern(rules: Ruleset) -> Openings:
     words = word_alternation(rules.meeting_triggers, re.IGNORECASE, any_space=False)
-    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE)
+    # tried only where a trigger word starts: most sentences hold none
+    return Openings(re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-])", re.IGNORECASE),
+                    rules.meeting_triggers)
 
 
 def meetings(ctx: Context, officials: set[str]) -> list[MeetingDraft]:

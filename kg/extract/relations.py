@@ -35,7 +35,7 @@ def nationality(ctx: Context, person_ref: str) -> str | None:
 def offices(ctx: Context) -> list[PositionClaim]:
     claims: list[PositionClaim] = []
     for t in ctx.tagged:
-        for rule in ctx.rules.rules["offices"]:
+        for rule in t.rules_to_try(ctx.rules.rules["offices"], ctx.rules):
             for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue
@@ -117,7 +117,7 @@ def _system_parents(ctx: Context, target: Hit) -> list[str]:
 def stances(ctx: Context) -> None:
     system = ctx.main_system()
     for t in ctx.tagged:
-        for rule in ctx.rules.rules["stances"]:
+        for rule in t.rules_to_try(ctx.rules.rules["stances"], ctx.rules):
             for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue
@@ -211,7 +211,7 @@ def sites(ctx: Context) -> list[Hit]:
     """Site mentions ('a radar base in the Czech Republic'), before relation rules run."""
     found = []
     for t in ctx.tagged:
-        for rule in ctx.rules.rules["sites"]:
+        for rule in t.rules_to_try(ctx.rules.rules["sites"], ctx.rules):
             for m in t.matches(rule, ctx.rules):
                 head = m.group("head")
                 kind = next((k for h, k in ctx.rules.site_heads.items() if fold(h) == fold(re.sub(r"\s+", " ", head))), None)
@@ -281,7 +281,7 @@ def proposals(ctx: Context) -> None:
     known = [e for e in rules.entries.values() if e.kind == "Proposal"]
     system = ctx.main_system()
     for t in ctx.tagged:
-        for rule in rules.rules["proposals"]:
+        for rule in t.rules_to_try(rules.rules["proposals"], rules):
             for m in t.matches(rule, ctx.rules):
                 if ctx.in_quote(t.sentence, t.orig(m.start())):
                     continue

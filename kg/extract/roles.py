@@ -148,7 +148,7 @@ def _stated_offices(ctx: Context) -> dict[tuple[str, str], set[str]]:
     for t in ctx.tagged:
         if "<T" not in t.text:
             continue  # no office title (<T1>) in the sentence, so nothing to state
-        for rule in ctx.rules.rules.get("offices", ()):
+        for rule in t.rules_to_try(ctx.rules.rules.get("offices", ()), ctx.rules):
             if rule.emits != "nkg:holdsPosition":
                 continue
             for m in t.matches(rule, ctx.rules):
