@@ -360,12 +360,16 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
                 fh.flush()
                 os.fsync(fh.fileno())
         ttl_tmp, trig_tmp = temporaries
+        fd, layout_tmp = tempfile.mkstemp(prefix=".graph.layout.", dir=out)
+        os.close(fd)
+        temporaries.append(Path(layout_tmp))
+        store.write_layout(changes.finish(), Path(layout_tmp))
         loading = None
-        if store.update_store(out, changes) is None:
+        if store.update_store(out, changes, Path(layout_tmp)) is None:
             if processes > 1:
-                loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp, layout=changes.layout)
+                loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp, layout_file=Path(layout_tmp))
             else:
-                store.load_store_files(out, trig=trig_tmp, ttl=ttl_tmp, layout=changes.layout)
+                store.load_store_files(out, trig=trig_tmp, ttl=ttl_tmp, layout_file=Path(layout_tmp))
         page = None
         if html and report.triples > PAGE_MAX_TRIPLES:
             report.notes.append(f"graph.html not written: {report.triples:,} triples are more than one page "
@@ -437,7 +441,7 @@ def _remove_stale_temporaries(out: Path) -> None:
     """Delete what a build killed mid-write left: _write_atomic's ".graph.ttl.XXXX" files and
     the HTML render's ".graph.html.render-XXXX" folder. The finished files are never touched."""
     import shutil
-    for name in ("graph.ttl", "graph.trig", "graph.html"):
+    for name in ("graph.ttl", "graph.trig", "graph.html", "graph.layout"):
         for stale in out.glob(f".{name}.*"):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)

@@ -389,9 +389,11 @@ class Layout:
     own_base: int = 0          # where the articles' own statements start in graph.ttl
     writer: str = ""           # digest of the writing code: blocks of another writer are not copied
 
-    def to_json(self) -> str:
-        return json.dumps({"graphs": self.graphs, "shared": self.shared, "own_base": self.own_base,
-                           "writer": self.writer}, ensure_ascii=False)
+    def dump(self, fh) -> None:
+        """Write the layout as JSON to the text file `fh` (streamed: it is tens of MB for
+        thousands of articles)."""
+        json.dump({"graphs": self.graphs, "shared": self.shared, "own_base": self.own_base,
+                   "writer": self.writer}, fh, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "Layout":
@@ -425,6 +427,8 @@ class Changes:
         self.graphs: dict[str, tuple[bytes, str]] = {}   # graph IRI -> (TriG block, own graph.ttl statements)
         self.shared: dict[str, str] = {}                 # subject term -> graph.ttl statement
         self.overflow = before is None
+        self.removed_graphs: list[str] = []        # set by finish()
+        self.removed_statements: list[str] = []
         self.copied = 0
         self._room = max_bytes
         self._reusable = before is not None and files is not None and before.writer == self.layout.writer
@@ -475,11 +479,16 @@ class Changes:
         if not self.overflow and self.before.shared.get(subject) != digest and self._keep(len(text)):
             self.shared[subject] = text
 
-    def removed_graphs(self) -> list[str]:
-        return sorted(self.before.graphs.keys() - self.layout.graphs.keys()) if self.before else []
-
-    def removed_statements(self) -> list[str]:
-        return sorted(self.before.shared.keys() - self.layout.shared.keys()) if self.before else []
+    def finish(self) -> Layout:
+        """The Layout of what was written, handed over: the Changes keep only the difference
+        (the texts and, from here on, removed_graphs and removed_statements), so that the
+        layouts of a large build are not held while its store loads."""
+        layout, before = self.layout, self.before
+        if before is not None:
+            self.removed_graphs = sorted(before.graphs.keys() - layout.graphs.keys())
+            self.removed_statements = sorted(before.shared.keys() - layout.shared.keys())
+        self.layout = self.before = None
+        return layout
 
     def close(self) -> None:
         for fh in self._files:

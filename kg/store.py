@@ -114,7 +114,7 @@ def write_store(dataset: Dataset, out: Path) -> Path | None:
     return _fill_store(Path(out), lambda store: store.bulk_extend(store_quads(dataset)))
 
 
-def load_store_files(out: Path, *, trig: Path, ttl: Path, layout: Layout | None = None) -> Path | None:
+def load_store_files(out: Path, *, trig: Path, ttl: Path, layout_file: Path | None = None) -> Path | None:
     """The store of a build from its files: graph.trig gives the article graphs (and the
     entities in the default graph), graph.ttl every triple in the default graph.
 
@@ -125,19 +125,21 @@ def load_store_files(out: Path, *, trig: Path, ttl: Path, layout: Layout | None 
     prefix lines are put before each piece (1,000 articles: 5.2 s and 200 MB, against 5.8 s
     and 430 MB in 20 MB pieces, 6.0 s through Python quads).
 
-    `layout`, the files' kg.graph.Layout, is kept with the store for update_store."""
+    `layout_file`, the files' kg.graph.Layout as write_layout wrote it, is moved into the
+    store for update_store."""
     def fill(store: ox.Store) -> None:
         for path, fmt, cut in ((trig, ox.RdfFormat.TRIG, b"\n\n<" + ARTICLE_GRAPH_PREFIX.encode()),
                                (ttl, ox.RdfFormat.TURTLE, b"\n\n")):
             for piece in _pieces(Path(path), cut):
                 store.bulk_load(input=piece, format=fmt)
-    return _fill_store(Path(out), fill, layout)
+    return _fill_store(Path(out), fill, layout_file)
 
 
-def update_store(out: Path, changes: Changes) -> Path | None:
+def update_store(out: Path, changes: Changes, layout_file: Path) -> Path | None:
     """The store of the earlier build in `out` brought up to date with a new build's graph files,
-    of which `changes` (filled by kg.graph.write_graph against read_layout(out)) holds what
-    differs; written beside the old store and renamed into place, as load_store_files does.
+    of which `changes` (filled by kg.graph.write_graph against read_layout(out), then finished)
+    holds what differs; written beside the old store and renamed into place, as
+    load_store_files does, with `layout_file` (the new files' layout) moved into it.
     Returns None, having changed nothing, when there is no earlier store to start from or the
     change is too large to be worth it: the caller then loads the files in full.
 
@@ -148,21 +150,22 @@ def update_store(out: Path, changes: Changes) -> Path | None:
     shared statement that changed or went, subject by subject; then the new blocks and
     statements are loaded.
     """
-    if changes.overflow or changes.before is None:
+    if changes.overflow:
         return None
     target = store_path(out)
-    if not (changes.graphs or changes.shared or changes.removed_graphs() or changes.removed_statements()):
-        return target    # the same files: the store and its layout stand
+    if not (changes.graphs or changes.shared or changes.removed_graphs or changes.removed_statements):
+        os.replace(layout_file, target / LAYOUT_FILE)    # the same files: the store stands
+        return target
 
     def apply(store: ox.Store) -> None:
         default = ox.DefaultGraph()
         stale: set[ox.NamedNode] = set()
-        for name in sorted(changes.graphs.keys() | set(changes.removed_graphs())):
+        for name in sorted(changes.graphs.keys() | set(changes.removed_graphs)):
             graph = ox.NamedNode(name)
             stale.update(q.subject for q in store.quads_for_pattern(None, None, None, graph)
                          if q.subject.value.startswith(_OWN_PREFIXES))
             store.remove_graph(graph)
-        stale.update(ox.NamedNode(s[1:-1]) for s in (*changes.shared, *changes.removed_statements()))
+        stale.update(ox.NamedNode(s[1:-1]) for s in (*changes.shared, *changes.removed_statements))
         for subject in sorted(stale, key=lambda n: n.value):
             for quad in list(store.quads_for_pattern(subject, None, None, default)):
                 store.remove(quad)
@@ -172,9 +175,17 @@ def update_store(out: Path, changes: Changes) -> Path | None:
         statements = [own for _, own in blocks if own] + [changes.shared[s] for s in sorted(changes.shared)]
         store.load(input=prefixes + "\n".join(statements).encode(), format=ox.RdfFormat.TURTLE)
     try:
-        return _fill_store(out, apply, changes.layout, start_from=target)
+        return _fill_store(out, apply, layout_file, start_from=target)
     except GraphError:
         return None      # e.g. another build holds the old store's lock: load in full instead
+
+
+def write_layout(layout: Layout, path: Path) -> None:
+    """`layout` into the file `path`, as read_layout reads it once moved into a store."""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"newskg layout {LAYOUT_VERSION}\n")
+        layout.dump(fh)
+        fh.write("\n")
 
 
 def read_layout(out: Path) -> Layout | None:
@@ -210,7 +221,7 @@ def _pieces(path: Path, cut: bytes):
                 return
 
 
-def start_loading(out: Path, *, trig: Path, ttl: Path, layout: Layout | None = None):
+def start_loading(out: Path, *, trig: Path, ttl: Path, layout_file: Path | None = None):
     """load_store_files in a process of its own (oxigraph's loader holds the GIL while it
     parses, so a thread would not overlap it with Python work). Returns a handle for wait_for."""
     import multiprocessing
@@ -218,11 +229,11 @@ def start_loading(out: Path, *, trig: Path, ttl: Path, layout: Layout | None = N
     # spawn, not fork: a forked child would inherit locks held by threads it does not have
     # (a Dask client's, RocksDB's own of any store this process opened) and could hang on them
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return pool, pool.submit(_load_in_child, str(out), str(trig), str(ttl), layout)
+    return pool, pool.submit(_load_in_child, str(out), str(trig), str(ttl), layout_file and str(layout_file))
 
 
-def _load_in_child(out: str, trig: str, ttl: str, layout: Layout | None) -> Path:
-    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl), layout=layout)
+def _load_in_child(out: str, trig: str, ttl: str, layout_file: str | None) -> Path:
+    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl), layout_file=layout_file and Path(layout_file))
 
 
 def wait_for(loading) -> Path:
@@ -245,10 +256,9 @@ def graph_of_file(ttl: Path) -> "StoreGraph":
     return StoreGraph(store)
 
 
-def _fill_store(out: Path, fill, layout: Layout | None = None, *, start_from: Path | None = None) -> Path:
-    """Fill a new store with `fill(store)` (None: leave it as it is) and rename it into
-    `out`/store, with `layout` beside its files. `start_from`: an existing store the new one
-    starts as a copy of.
+def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from: Path | None = None) -> Path:
+    """Fill a new store with `fill(store)` and rename it into `out`/store, with `layout_file`
+    moved in beside its files. `start_from`: an existing store the new one starts as a copy of.
 
     The store is filled in a temporary folder beside the old one, closed, and only then
     renamed into place, so a reader never opens half a store and no lock is left behind.
@@ -263,13 +273,12 @@ def _fill_store(out: Path, fill, layout: Layout | None = None, *, start_from: Pa
             del old
             gc.collect()
         store = ox.Store(str(tmp))
-        if fill is not None:
-            fill(store)
+        fill(store)
         store.flush()
         del store
         gc.collect()     # pyoxigraph closes the database (and its lock) when the Store is dropped
-        if layout is not None:
-            (tmp / LAYOUT_FILE).write_text(f"newskg layout {LAYOUT_VERSION}\n{layout.to_json()}\n", encoding="utf-8")
+        if layout_file is not None:
+            os.replace(layout_file, tmp / LAYOUT_FILE)
         os.chmod(tmp, 0o755)
         _swap_into_place(tmp, target)
     except BaseException as exc:

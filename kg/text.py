@@ -10,6 +10,8 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Accent-free, case-free form: 'Sergéy' -> 'sergey'."""
+    if text.isascii():      # NFKD leaves ASCII as it is, and casefold() is lower() there
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
