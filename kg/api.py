@@ -363,7 +363,7 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
         fd, layout_tmp = tempfile.mkstemp(prefix=".graph.layout.", dir=out)
         os.close(fd)
         temporaries.append(Path(layout_tmp))
-        store.write_layout(changes.finish(), Path(layout_tmp))
+        store.write_layout(changes.finish((trig_tmp, ttl_tmp)), Path(layout_tmp))
         loading = None
         if store.update_store(out, changes, Path(layout_tmp)) is None:
             if processes > 1:

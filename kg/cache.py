@@ -23,6 +23,7 @@ the user's own output folder; do not point a build at an output folder you do no
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -31,7 +32,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from kg.model import Article, EntityRecord, Evidence, Extraction, Fact, Mention, PositionClaim, QuoteRecord
+from kg.model import Article, EntityRecord, Evidence, Extraction, Fact, Mention, PositionClaim, QuoteRecord, Span
 
 
 def article_key(article: Article) -> str:
@@ -215,10 +216,27 @@ class ArticleCache(_EntryCache):
         super().__init__(out, f"{rules_digest}\n{code_digest(('kg.formats', 'kg.ingest'))}\n{reader}")
 
     def get(self, key: str) -> Article | None:
-        return self._get(key, lambda article: article if isinstance(article, Article) else None)
+        return self._get(key, article_from_parts)
 
     def put(self, key: str, article: Article) -> None:
-        self._put(key, article)
+        self._put(key, article_parts(article))
+
+
+def article_parts(a: Article) -> tuple:
+    """An article in plain tuples (see extraction_parts: unpickling dataclasses is slow)."""
+    return (a.id, a.source, a.text, tuple((b.start, b.end) for b in a.blocks), a.headline,
+            (a.headline_span.start, a.headline_span.end) if a.headline_span else None,
+            a.date.toordinal() if a.date else None, a.publisher, a.url, a.record, a.authors,
+            a.duplicate_of, a.publisher_name)
+
+
+def article_from_parts(parts: tuple) -> Article:
+    (aid, source, text, blocks, headline, headline_span, day, publisher, url, record, authors,
+     duplicate_of, publisher_name) = parts
+    return Article(aid, source, text, tuple(Span(s, e) for s, e in blocks), headline,
+                   Span(*headline_span) if headline_span else None,
+                   dt.date.fromordinal(day) if day else None, publisher, url, record, authors,
+                   duplicate_of, publisher_name)
 
 
 class SketchCache:

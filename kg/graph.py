@@ -17,9 +17,12 @@ API's in-memory model (to_dataset, kg.load).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
-import json
+import operator
+import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -30,7 +33,7 @@ from typing import NamedTuple
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from kg.model import Article, Evidence
+from kg.model import Article, Evidence, Fact, PositionClaim, QuoteRecord
 from kg.offices import RULE_BY_DATE, OfficeRow, office_table
 from kg.resolve import KIND_PREFIX, Resolved
 from kg.ruleset import Ruleset
@@ -205,9 +208,26 @@ class _ArticleGraph(NamedTuple):
         return _article_triples(self.article, dict(zip(_TOLD, self.told)), self.publisher, self.duplicate_known)
 
     def key(self) -> str:
-        """A digest of every input: equal keys make equal graphs (frozen dataclasses' reprs
-        show every field)."""
-        return hashlib.blake2b(repr(self).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        """A digest of every input: equal keys make equal graphs. Every field of the records
+        is in it (read by getters made from the dataclasses' fields), save the article's text,
+        which the graph does not read: its evidence sentences and offsets are in the records."""
+        facts, positions, dated, quotes, mentions = self.told
+        plain = (_ARTICLE_KEY(self.article), self.publisher, self.duplicate_known,
+                 [(_FACT_KEY(f), _EVIDENCE_KEY(f.evidence)) for f in facts],
+                 [(_CLAIM_KEY(c), _EVIDENCE_KEY(c.evidence), pos, repr(row)) for c, pos, row in positions],
+                 dated, [(_QUOTE_KEY(q), _EVIDENCE_KEY(q.evidence)) for q in quotes], mentions)
+        return hashlib.blake2b(repr(plain).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _fields_but(cls, *left_out: str) -> operator.attrgetter:
+    return operator.attrgetter(*(f.name for f in dataclasses.fields(cls) if f.name not in left_out))
+
+
+_ARTICLE_KEY = _fields_but(Article, "text", "blocks", "headline_span")
+_FACT_KEY = _fields_but(Fact, "evidence")
+_CLAIM_KEY = _fields_but(PositionClaim, "evidence")
+_QUOTE_KEY = _fields_but(QuoteRecord, "evidence")
+_EVIDENCE_KEY = _fields_but(Evidence)
 
 
 def _article_triples(a, told: dict, pub: str | None, duplicate_known: bool) -> set:
@@ -388,21 +408,19 @@ class Layout:
     shared: dict[str, str] = field(default_factory=dict)   # subject term ("<iri>") -> digest of its statement
     own_base: int = 0          # where the articles' own statements start in graph.ttl
     writer: str = ""           # digest of the writing code: blocks of another writer are not copied
+    files: tuple = ()          # (size, mtime in ns) of graph.trig and of graph.ttl as written
 
     def dump(self, fh) -> None:
-        """Write the layout as JSON to the text file `fh` (streamed: it is tens of MB for
-        thousands of articles)."""
-        json.dump({"graphs": self.graphs, "shared": self.shared, "own_base": self.own_base,
-                   "writer": self.writer}, fh, ensure_ascii=False)
+        """Write the layout to the binary file `fh`: a pickle of plain tuples and dicts (tens of
+        MB for thousands of articles: JSON took seconds each way)."""
+        pickle.dump((dict((name, tuple(entry)) for name, entry in self.graphs.items()), self.shared,
+                     self.own_base, self.writer, self.files), fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def from_json(cls, text: str) -> "Layout":
-        data = json.loads(text)
-        terms: dict[str, str] = {}
-        one = terms.setdefault        # the same IRIs recur in thousands of triples: keep one copy
-        graphs = {name: GraphEntry(*entry[:-1], tuple((one(s, s), one(p, p), one(o, o)) for s, p, o in entry[-1]))
-                  for name, entry in data["graphs"].items()}
-        return cls(graphs, dict(data["shared"]), int(data["own_base"]), str(data["writer"]))
+    def load(cls, fh) -> "Layout":
+        graphs, shared, own_base, writer, files = pickle.load(fh)
+        return cls({name: GraphEntry(*entry) for name, entry in graphs.items()}, dict(shared),
+                   int(own_base), str(writer), tuple(files))
 
 
 def writer_digest() -> str:
@@ -434,6 +452,7 @@ class Changes:
         self._reusable = before is not None and files is not None and before.writer == self.layout.writer
         self._paths = files
         self._files: list = []
+        self._unchanged_files: bool | None = None
 
     def _keep(self, size: int) -> bool:
         self._room -= size
@@ -455,18 +474,22 @@ class Changes:
             return None
         return data if len(data) == length else None
 
-    def reuse(self, name: str, key: str) -> tuple[bytes, str, tuple, int] | None:
-        """(block, own statements, shared triples, own triple count) of the earlier build's graph
-        `name` when its inputs had the same `key` and the files still hold it; else None."""
+    def reuse(self, name: str, key: str) -> tuple[GraphEntry, bytes, str] | None:
+        """The earlier build's entry, block and own statements of graph `name` when its inputs
+        had the same `key` and the files still hold it; else None. The files are trusted when
+        their sizes and times are those the layout recorded; else each block's digest is checked."""
         entry = self.before.graphs.get(name) if self._reusable else None
         if entry is None or entry.key != key:
             return None
+        if self._unchanged_files is None:
+            self._unchanged_files = _stat_files(self._paths) == self.before.files
         block = self._read(0, entry.trig_at, entry.trig_len)
         own = self._read(1, self.before.own_base + entry.own_at, entry.own_len) if entry.own_len else b""
-        if (block is None or own is None or _digest(block) != entry.digest or _digest(own) != entry.own_digest):
+        if block is None or own is None or not (self._unchanged_files or (
+                _digest(block) == entry.digest and _digest(own) == entry.own_digest)):
             return None
         self.copied += 1
-        return block, own.decode(), entry.theirs, entry.own_count
+        return entry, block, own.decode()
 
     def graph(self, name: str, entry: GraphEntry, block: bytes, own: str) -> None:
         self.layout.graphs[name] = entry
@@ -479,11 +502,13 @@ class Changes:
         if not self.overflow and self.before.shared.get(subject) != digest and self._keep(len(text)):
             self.shared[subject] = text
 
-    def finish(self) -> Layout:
-        """The Layout of what was written, handed over: the Changes keep only the difference
-        (the texts and, from here on, removed_graphs and removed_statements), so that the
-        layouts of a large build are not held while its store loads."""
+    def finish(self, files: tuple[Path, Path] | tuple = ()) -> Layout:
+        """The Layout of what was written to `files` (graph.trig, graph.ttl), handed over: the
+        Changes keep only the difference (the texts and, from here on, removed_graphs and
+        removed_statements), so that the layouts of a large build are not held while its
+        store loads."""
         layout, before = self.layout, self.before
+        layout.files = _stat_files(files)
         if before is not None:
             self.removed_graphs = sorted(before.graphs.keys() - layout.graphs.keys())
             self.removed_statements = sorted(before.shared.keys() - layout.shared.keys())
@@ -494,6 +519,13 @@ class Changes:
         for fh in self._files:
             fh.close()
         self._files = []
+
+
+def _stat_files(paths) -> tuple:
+    try:
+        return tuple((st.st_size, st.st_mtime_ns) for st in map(os.stat, paths))
+    except (OSError, TypeError):
+        return ()
 
 
 def _digest(data: bytes) -> str:
@@ -525,7 +557,8 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
                 key = item.key() if changes is not None else ""
                 copied = changes.reuse(name, key) if changes is not None else None
                 if copied is not None:
-                    block, mine, theirs, own_count = copied
+                    old, block, mine = copied
+                    theirs, own_count = old.theirs, old.own_count
                 else:
                     triples = item.triples()
                     # a subject is the article's own or shared whole, so one statement serves both files
@@ -543,8 +576,9 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
                 if mine:
                     own.write(b"\n" + own_bytes)
                 if changes is not None:
-                    changes.graph(name, GraphEntry(_digest(block), key, trig_at, len(block), own_at, len(own_bytes),
-                                                   _digest(own_bytes), own_count, theirs), block, mine)
+                    digests = (old.digest, old.own_digest) if copied else (_digest(block), _digest(own_bytes))
+                    changes.graph(name, GraphEntry(digests[0], key, trig_at, len(block), own_at, len(own_bytes),
+                                                   digests[1], own_count, theirs), block, mine)
             ttl.write(prefix_lines().encode())
             head = _statements(shared)
             ttl.write("\n".join(text for _, text in head).encode())

@@ -276,6 +276,17 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
             for b in people[i + 1:]:
                 yield ("pair", a, b)
 
+    def new_keys(m: dict, newcomers: set[str]):
+        """The keys(m) that hold one of `newcomers` (m unnamed), in keys()'s form."""
+        if m["name"]:
+            return
+        for a in sorted(newcomers):
+            if m["location"]:
+                yield ("at", a, m["location"])
+            for b in m["attendees"]:
+                if b != a and (b not in newcomers or a < b):
+                    yield ("pair", a, b) if a < b else ("pair", b, a)
+
     for d in sorted(drafts, key=lambda d: (-(d["date"] is not None), -len(d["attendees"]), d["first"])):
         best, best_score = None, 0.0
         for i in sorted({i for key in keys(d) for i in by_key.get(key, ())}):
@@ -288,6 +299,8 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
             for key in keys(best):
                 by_key[key].add(best["index"])
             continue
+        newcomers = d["attendees"] - best["attendees"]
+        located = best["location"] is None and d["location"] is not None
         best["refs"] += d["refs"]
         best["articles"] |= d["articles"]
         best["attendees"] |= d["attendees"]
@@ -295,7 +308,9 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
         if d["date"] and (not best["date"] or len(d["date"]) > len(best["date"])):
             best["date"] = d["date"]
         best["first"] = min(best["first"], d["first"])
-        for key in keys(best):
+        # index the keys the merge added: all of them once the cluster has a place, else the
+        # newcomers' (re-adding every pair on each merge made large clusters quadratic)
+        for key in keys(best) if located else new_keys(best, newcomers):
             by_key[key].add(best["index"])
     used: set[str] = set()
     ref_to_id = {}

@@ -150,3 +150,19 @@ def test_a_second_build_reads_no_file_and_sketches_no_text_again(cached_build, m
     monkeypatch.setattr(kg.formats, "parse_article", lambda text, aid, *rest: read.append(aid) or real(text, aid, *rest))
     build([corpus], out, html=False)
     assert read == [edited.stem]
+
+
+def test_an_article_comes_back_whole_from_its_parts():
+    """The article cache stores articles as plain tuples (kg.cache.article_parts)."""
+    from dataclasses import fields
+
+    from kg.cache import article_from_parts, article_parts
+    from kg.formats import iter_articles
+    rules = load_ruleset()
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    articles = [a for path in [*sorted(SEEDS.glob("*.txt")), *sorted((fixtures / "formats").glob("*.html"))]
+                for a in iter_articles(path, rules, path.stem)]
+    assert any(a.date for a in articles) and any(a.headline_span for a in articles)
+    for article in articles:
+        assert article_from_parts(pickle.loads(pickle.dumps(article_parts(article)))) == article
+    assert len(article_parts(articles[0])) == len(fields(articles[0]))    # a new field needs a part
