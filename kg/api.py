@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -241,6 +242,23 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
 
     Raises KgError when nothing can be built, or in strict mode when any file is bad.
     """
+    # Python's cyclic collector walks the whole heap each time it has grown by a quarter, and a
+    # build grows it by millions of records that hold no cycles: with it paused, a rebuild of
+    # 10,000 articles from the caches took 17 s instead of 21 s. Cycles made meanwhile wait
+    # for the next collection.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(paths, out, rules_dir=rules_dir, strict=strict, html=html, progress=progress,
+                      workers=workers, engine=engine, scheduler=scheduler, cache=cache, fields=fields,
+                      time_budget=time_budget)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(paths, out, *, rules_dir, strict, html, progress, workers, engine, scheduler, cache, fields,
+           time_budget) -> KnowledgeGraph:
     rules = load_ruleset(rules_dir)        # a bad rule file stops us before any article is read
     inputs = [Path(p) for p in (paths or [SEEDS])]
     files, problems = find_inputs(inputs, ACCEPTED_SUFFIXES)

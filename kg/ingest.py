@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -53,9 +54,7 @@ def find_inputs(paths: list[Path], suffixes: set[str] = ARTICLE_SUFFIXES) -> tup
         if not path.exists():
             problems.append(f"{path}: no such file or folder")
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and any(p.name.lower().endswith(s) for s in suffixes)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(_files_under(path, tuple(suffixes)))
             if not found:
                 problems.append(f"{path}: folder holds no articles ({', '.join(sorted(suffixes))})")
             files.extend(found)
@@ -63,11 +62,31 @@ def find_inputs(paths: list[Path], suffixes: set[str] = ARTICLE_SUFFIXES) -> tup
             files.append(path)
     seen, unique = set(), []
     for f in files:
-        key = f.resolve()
+        try:
+            st = os.stat(f)
+            key = (st.st_dev, st.st_ino)      # one file met twice (through a link, or two paths)
+        except OSError:
+            key = f
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, problems
+
+
+def _files_under(folder: Path, suffixes: tuple[str, ...]):
+    """Files under `folder` whose names end with one of `suffixes` (any case), hidden files and
+    folders (".name") left out, linked folders not followed: what Path.rglob gave, from one
+    os.scandir per folder (rglob's Path objects and checks took a second per 10,000 files)."""
+    stack = [str(folder)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    stack.append(entry.path)
+                elif entry.name.lower().endswith(suffixes) and entry.is_file():
+                    yield Path(entry.path)
 
 
 def decode_article_bytes(path: Path, data: bytes) -> str:
