@@ -364,6 +364,8 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
     _remove_stale_temporaries(out)
     from kg import store
     temporaries = []
+    from concurrent.futures import ThreadPoolExecutor
+    syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-fsync")
     try:
         files = {}
         for name in ("graph.ttl", "graph.trig"):
@@ -374,10 +376,10 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
                           files=(out / "graph.trig", out / "graph.ttl"))
         with files["graph.ttl"] as ttl, files["graph.trig"] as trig:
             report.triples = write_graph(resolved, rules, ttl, trig, changes)
-            for fh in (ttl, trig):
-                fh.flush()
-                os.fsync(fh.fileno())
         ttl_tmp, trig_tmp = temporaries
+        # the files reach the disk (fsync lets go of the GIL) while the store is made from them
+        # and the page drawn; they are renamed into place only once they have
+        synced = syncer.submit(_fsync_files, (ttl_tmp, trig_tmp))
         fd, layout_tmp = tempfile.mkstemp(prefix=".graph.layout.", dir=out)
         os.close(fd)
         temporaries.append(Path(layout_tmp))
@@ -400,14 +402,25 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
                 page = render_html(store.graph_of_file(ttl_tmp), Path(tmp) / "graph.html").read_bytes()
         if loading is not None:
             store.wait_for(loading)
+        synced.result()
         _publish(trig_tmp, out / "graph.trig")
         if page is not None:
             _write_atomic(out / "graph.html", page)
         _publish(ttl_tmp, out / "graph.ttl")
     finally:
+        syncer.shutdown()
         for tmp in temporaries:
             tmp.unlink(missing_ok=True)
     _write_inputs(report, len(resolved.articles), out)
+
+
+def _fsync_files(paths) -> None:
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _publish(tmp: Path, path: Path) -> None:

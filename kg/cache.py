@@ -138,6 +138,7 @@ class _EntryCache:
     def __init__(self, out: str | Path, scope: str) -> None:
         self.root = Path(out) / "cache"
         self.folder = self.root / f"{self.kind}-{hashlib.sha256(scope.encode()).hexdigest()[:20]}"
+        self._folder = str(self.folder)
         self.hits = 0
         self.misses = 0
 
@@ -145,16 +146,19 @@ class _EntryCache:
         return self.folder / key[:2] / f"{key}.pickle"
 
     def _get(self, key: str, decode):
-        path = self._path(key)
+        # plain strings and an unbuffered read: pathlib's objects cost more than the read itself
+        # when a rebuild looks up tens of thousands of entries
+        path = os.path.join(self._folder, key[:2], f"{key}.pickle")
         try:
-            data = path.read_bytes()
+            with open(path, "rb", buffering=0) as fh:
+                data = fh.readall()
         except OSError:
             self.misses += 1
             return None
         try:
             value = decode(pickle.loads(data))
         except Exception:  # a torn or foreign file is a miss, never an error: it is only a cache
-            path.unlink(missing_ok=True)
+            Path(path).unlink(missing_ok=True)
             self.misses += 1
             return None
         self.hits += 1

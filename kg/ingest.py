@@ -122,10 +122,11 @@ def open_input(path: Path, mode: str = "rb", **kwargs):
 def read_input_bytes(path: Path) -> bytes:
     """A whole input file, or ArticleError naming it; the size limit is checked before reading."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:  # say so without reading a file we will not use
-            raise ArticleError(f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
-        return path.read_bytes()
+        with open(path, "rb", buffering=0) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_BYTES:  # say so without reading a file we will not use
+                raise ArticleError(f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
+            return fh.readall()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
 

@@ -2,8 +2,9 @@
 
     load_store_files(out, trig=, ttl=) -> Path    DIR/store from the files, written atomically
     start_loading / wait_for                       the same in a process of its own
-    update_store(out, changes) -> Path | None      DIR/store of an earlier build brought up to date
-    read_layout(out) -> Layout | None              what the store of DIR was loaded from
+    update_store(out, changes, layout_file)        DIR/store of an earlier build brought up to date
+                                                   (None: it cannot be, load in full)
+    write_layout(layout, path) / read_layout(out)  the kg.graph.Layout a store was loaded from
     write_store(dataset, out) -> Path | None       DIR/store from an rdflib Dataset
     open_store(out) -> pyoxigraph.Store            read-only: many readers (kg query, kg serve) at once
     StoreGraph(store)                              a store read through rdflib Graph methods (the page)
