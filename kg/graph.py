@@ -30,6 +30,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import NamedTuple
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -573,7 +574,10 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
                     statements = _statements(triples)
                     block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
                     mine = "\n".join(text for subject, text in statements if subject.startswith(_ARTICLE_OWN))
-                    theirs = tuple(t for t in triples if not t[0].startswith(_ARTICLE_OWN))
+                    # interned: the same entities recur across thousands of articles, and the
+                    # layout pickles each string once (its memo keys on identity)
+                    theirs = tuple((intern(s), intern(p), intern(o)) for s, p, o in triples
+                                   if not s.startswith(_ARTICLE_OWN))
                     own_count = len(triples) - len(theirs)
                 trig_at = trig.tell()
                 trig.write(block)

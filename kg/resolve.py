@@ -313,6 +313,7 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
         for key in keys(best) if located else new_keys(best, newcomers):
             by_key[key].add(best["index"])
     used: set[str] = set()
+    next_number: dict[str, int] = {}
     ref_to_id = {}
     for c in sorted(clusters, key=lambda c: c["first"]):
         loc = entities.get(c["location"]) if c["location"] else None
@@ -326,9 +327,14 @@ def _meetings(extractions, ids, entities, facts, mentions) -> None:
         if c["date"]:
             label = f"{label} ({c['date']})"
         base = f"meeting/{slugify(label)}"
-        gid, n = base, 2
-        while gid in used:
-            gid, n = f"{base}-{n}", n + 1
+        gid = base
+        if gid in used:
+            # the first free "-n" from 2 on; the numbers below the last one given to this base
+            # are all taken, so the search starts there (from 2 each time was quadratic)
+            n = next_number.get(base, 2)
+            while (gid := f"{base}-{n}") in used:
+                n += 1
+            next_number[base] = n + 1
         used.add(gid)
         entities[gid] = Entity(gid, "Meeting", label, subtype=c["kind"],
                                props={"meetingKind": c["kind"]})
