@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         (inc / "corpus" / f"article-{n:05d}.txt").write_text(make_article(n, World()), encoding="utf-8")
         again = _child("build", inc / "corpus", out3, 1, 1, int(html))
         print(f"incremental at N={n}: +1 article rebuilt in {again['total']:.2f} s against a full "
-              f"build of {full['total']:.2f} s: {100 * again['total'] / full['total']:.0f} % "
+              f"build of {full['total']:.2f} s: {100 * again['total'] / full['total']:.1f} % "
               f"(to graph.ttl {100 * _to_ttl(again) / _to_ttl(full):.0f} %) "
               f"(extract stage {again['stages']['extract']:.2f} s against {full['stages']['extract']:.2f} s)"
               "   target < 10 %")

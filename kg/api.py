@@ -366,6 +366,7 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
     temporaries = []
     from concurrent.futures import ThreadPoolExecutor
     syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-fsync")
+    loading = None
     try:
         files = {}
         for name in ("graph.ttl", "graph.trig"):
@@ -384,7 +385,6 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
         os.close(fd)
         temporaries.append(Path(layout_tmp))
         store.write_layout(changes.finish((trig_tmp, ttl_tmp)), Path(layout_tmp))
-        loading = None
         if store.update_store(out, changes, Path(layout_tmp)) is None:
             if processes > 1:
                 loading = store.start_loading(out, trig=trig_tmp, ttl=ttl_tmp, layout_file=Path(layout_tmp))
@@ -401,13 +401,16 @@ def write(resolved, rules, report: BuildReport, out: Path, *, html: bool = True,
             with tempfile.TemporaryDirectory(prefix=".graph.html.render-", dir=out) as tmp:
                 page = render_html(store.graph_of_file(ttl_tmp), Path(tmp) / "graph.html").read_bytes()
         if loading is not None:
-            store.wait_for(loading)
+            done, loading = loading, None
+            store.wait_for(done)
         synced.result()
         _publish(trig_tmp, out / "graph.trig")
         if page is not None:
             _write_atomic(out / "graph.html", page)
         _publish(ttl_tmp, out / "graph.ttl")
     finally:
+        if loading is not None:       # the page failed: the loading process is not left behind
+            loading[0].shutdown(wait=True, cancel_futures=True)
         syncer.shutdown()
         for tmp in temporaries:
             tmp.unlink(missing_ok=True)

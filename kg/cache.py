@@ -165,24 +165,22 @@ class _EntryCache:
         return value
 
     def _put(self, key: str, value) -> None:
+        """Store one entry; one that cannot be written (a full disk, a read-only folder) is
+        skipped: the build does not need it, only the next one would."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        # temporary file + rename: a reader (or a crash) never leaves half an entry behind
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_replacing(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
 
     def prune(self) -> None:
         """Delete the entries of other rules or other code: they can never be hit again."""
-        if not self.root.is_dir():
+        try:
+            children = list(self.root.iterdir())
+        except OSError:
             return
-        for child in self.root.iterdir():
+        for child in children:
             if child.is_dir() and child.name.startswith(f"{self.kind}-") and child != self.folder:
                 shutil.rmtree(child, ignore_errors=True)
 
@@ -251,12 +249,14 @@ def article_from_parts(parts: tuple) -> Article:
 
 class SketchCache:
     """kg.dedup's MinHash sketches by the digest of the text they sketch, in one file,
-    DIR/cache/sketches.bin: records of the 20-byte digest then the sketch's uint32 values.
-    save() rewrites it with the sketches this build used, so it never outgrows the corpus."""
+    DIR/cache/sketches.bin: a header line naming the sketching code and the number of values,
+    then records of the 20-byte digest and the sketch's uint32 values. save() rewrites it with
+    the sketches this build used, so it never outgrows the corpus."""
 
     def __init__(self, out: str | Path, values: int) -> None:
         self.path = Path(out) / "cache" / "sketches.bin"
         self.values = values
+        self._header = f"newskg sketches {code_digest(('kg.dedup',))} {values}\n".encode()
         self._old: dict[bytes, bytes] = {}
         self._used: dict[bytes, bytes] = {}
         try:
@@ -264,8 +264,9 @@ class SketchCache:
         except OSError:
             return
         size = 20 + 4 * values
-        if len(data) % size == 0:      # else another NUM_PERM, or torn: start afresh
-            self._old = {data[i:i + 20]: data[i + 20:i + size] for i in range(0, len(data), size)}
+        if data.startswith(self._header) and (len(data) - len(self._header)) % size == 0:
+            # else other sketching code, or torn: start afresh
+            self._old = {data[i:i + 20]: data[i + 20:i + size] for i in range(len(self._header), len(data), size)}
 
     def get(self, digest: bytes) -> bytes | None:
         found = self._old.get(digest)
@@ -277,14 +278,24 @@ class SketchCache:
         self._used[digest] = sketch
 
     def save(self) -> None:
+        """Write the sketches used; a cache that cannot be written is left as it was."""
         if self._used.keys() == self._old.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(b"".join(k + v for k, v in sorted(self._used.items())))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_replacing(self.path, self._header + b"".join(k + v for k, v in sorted(self._used.items())))
+        except OSError:
+            pass
+
+
+def _write_replacing(path: Path, data: bytes) -> None:
+    """`data` into a temporary file beside `path`, renamed over it: a reader (or a crash)
+    never sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -54,7 +54,7 @@ DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 ID_BASE = str(ID)
 # Turtle terms of the vocabulary; rdf:type is written "a" where it is a predicate
 TYPE = "rdf:type"
-_ARTICLE_OWN = (f"<{ID_BASE}evidence/", f"<{ID_BASE}quote/", f"<{ID_BASE}article/")
+ARTICLE_OWN = (f"<{ID_BASE}evidence/", f"<{ID_BASE}quote/", f"<{ID_BASE}article/")
 _CLASS_TERMS = {"Person": "schema:Person", "Country": "schema:Country", "City": "schema:City",
                 "Place": "schema:Place", "Site": "nkg:Site", "Organization": "schema:Organization",
                 "DefenseSystem": "nkg:DefenseSystem", "Proposal": "nkg:Proposal", "Meeting": "nkg:Meeting"}
@@ -212,7 +212,8 @@ class _ArticleGraph(NamedTuple):
     def key(self) -> str:
         """A digest of every input: equal keys make equal graphs. Every field of the records
         is in it (read by getters made from the dataclasses' fields), save the article's text,
-        which the graph does not read: its evidence sentences and offsets are in the records."""
+        blocks and headline span, which the graph does not read (its evidence sentences and
+        offsets are in the records)."""
         facts, positions, dated, quotes, mentions = self.told
         plain = (_ARTICLE_KEY(self.article), self.publisher, self.duplicate_known,
                  [(_FACT_KEY(f), _EVIDENCE_KEY(f.evidence)) for f in facts],
@@ -444,8 +445,8 @@ class Changes:
     that large is loaded in full faster than applied piece by piece.
 
     `files`: the earlier build's graph.trig and graph.ttl, which `before` describes. An article
-    graph whose inputs have not changed is copied from them (checked against its digests)
-    rather than made again."""
+    graph whose inputs have not changed is copied from them rather than made again (see reuse
+    for how the files are checked)."""
 
     def __init__(self, before: Layout | None, files: tuple[Path, Path] | None = None,
                  max_bytes: int = 32_000_000) -> None:
@@ -463,7 +464,7 @@ class Changes:
         self._files: list = []
         self._unchanged_files: bool | None = None
 
-    def _keep(self, size: int) -> bool:
+    def _keep(self, size: float) -> bool:
         self._room -= size
         if self._room < 0:
             self.overflow = True
@@ -490,9 +491,11 @@ class Changes:
         entry = self.before.graphs.get(name) if self._reusable else None
         if entry is None or entry.key != key:
             return None
-        if self._unchanged_files is None:
-            self._unchanged_files = _stat_files(self._paths) == self.before.files
         block = self._read(0, entry.trig_at, entry.trig_len)
+        if self._unchanged_files is None and self._files:
+            # the files read, not their paths, are compared: a rename in between cannot slip by
+            handles = tuple((st.st_size, st.st_mtime_ns) for st in (os.fstat(fh.fileno()) for fh in self._files))
+            self._unchanged_files = bool(self.before.files) and handles == self.before.files
         own = self._read(1, self.before.own_base + entry.own_at, entry.own_len) if entry.own_len else b""
         if block is None or own is None or not (self._unchanged_files or (
                 _digest(block) == entry.digest and _digest(own) == entry.own_digest)):
@@ -501,6 +504,10 @@ class Changes:
         return entry, block, own.decode()
 
     def graph(self, name: str, entry: GraphEntry, block: bytes, own: str) -> None:
+        if name in self.layout.graphs:
+            # two articles whose ids slugify alike ("A b", "a-b") share one graph: the store
+            # cannot tell their statements apart, so it is loaded in full
+            self._keep(float("inf"))
         self.layout.graphs[name] = entry
         old = self.before.graphs.get(name) if self.before is not None else None
         if not self.overflow and (old is None or old.digest != entry.digest) and self._keep(len(block) + len(own)):
@@ -573,11 +580,11 @@ def write_graph(resolved: Resolved, rules: Ruleset | None, ttl, trig, changes: C
                     # a subject is the article's own or shared whole, so one statement serves both files
                     statements = _statements(triples)
                     block = (f"\n<{name}> {{\n" + "\n".join(text for _, text in statements) + "}\n").encode()
-                    mine = "\n".join(text for subject, text in statements if subject.startswith(_ARTICLE_OWN))
+                    mine = "\n".join(text for subject, text in statements if subject.startswith(ARTICLE_OWN))
                     # interned: the same entities recur across thousands of articles, and the
                     # layout pickles each string once (its memo keys on identity)
                     theirs = tuple((intern(s), intern(p), intern(o)) for s, p, o in triples
-                                   if not s.startswith(_ARTICLE_OWN))
+                                   if not s.startswith(ARTICLE_OWN))
                     own_count = len(triples) - len(theirs)
                 trig_at = trig.tell()
                 trig.write(block)

@@ -79,7 +79,11 @@ def _files_under(folder: Path, suffixes: tuple[str, ...]):
     os.scandir per folder (rglob's Path objects and checks took a second per 10,000 files)."""
     stack = [str(folder)]
     while stack:
-        with os.scandir(stack.pop()) as entries:
+        try:
+            entries = os.scandir(stack.pop())
+        except OSError:
+            continue        # a folder we may not read is passed over, as Path.rglob does
+        with entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue

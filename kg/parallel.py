@@ -31,6 +31,7 @@ stops it at the next Python bytecode. None means DEFAULT_TIME_BUDGET; 0 means no
 """
 from __future__ import annotations
 
+import gc
 import ctypes
 import itertools
 import os
@@ -205,6 +206,7 @@ _WORKER: dict = {}   # this worker process's ruleset and budget, set by _init_wo
 
 
 def _init_worker(rules_dir: str, digest: str, budget: float) -> None:
+    gc.enable()      # a forked worker inherits the pause of kg.api.build, meant for the main process
     rules = load_ruleset(rules_dir)
     if rules.digest != digest:
         raise KgError(f"{rules_dir}: rule files changed while the build was running")

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef, XSD
 
 from kg.errors import GraphError
-from kg.graph import Changes, Layout, prefix_lines
+from kg.graph import ARTICLE_OWN, Changes, Layout, prefix_lines
 
 STORE_DIR = "store"
 LOAD_PIECE = 5_000_000    # bytes of graph.trig or graph.ttl per bulk load (see load_store_files)
@@ -39,7 +39,7 @@ ARTICLE_GRAPH_PREFIX = "https://w3id.org/newskg/id/graph/"
 LAYOUT_FILE = "newskg-layout.pickle"   # RocksDB leaves files it does not know alone
 LAYOUT_VERSION = 3                   # raise when the store's layout changes: older stores are reloaded
 # an article's own subjects in the default graph: its node, its evidence and its quotes (kg.graph)
-_OWN_PREFIXES = tuple(f"https://w3id.org/newskg/id/{kind}/" for kind in ("evidence", "quote", "article"))
+_OWN_PREFIXES = tuple(prefix[1:] for prefix in ARTICLE_OWN)
 
 
 def store_path(out: str | Path) -> Path:
@@ -125,7 +125,7 @@ def load_store_files(out: Path, *, trig: Path, ttl: Path, layout_file: Path | No
     prefix lines are put before each piece (1,000 articles: 5.2 s and 200 MB, against 5.8 s
     and 430 MB in 20 MB pieces, 6.0 s through Python quads).
 
-    `layout_file`, the files' kg.graph.Layout as write_layout wrote it, is moved into the
+    `layout_file`, the files' kg.graph.Layout as write_layout wrote it, is copied into the
     store for update_store."""
     def fill(store: ox.Store) -> None:
         for path, fmt, cut in ((trig, ox.RdfFormat.TRIG, b"\n\n<" + ARTICLE_GRAPH_PREFIX.encode()),
@@ -139,14 +139,14 @@ def update_store(out: Path, changes: Changes, layout_file: Path) -> Path | None:
     """The store of the earlier build in `out` brought up to date with a new build's graph files,
     of which `changes` (filled by kg.graph.write_graph against read_layout(out), then finished)
     holds what differs; written beside the old store and renamed into place, as
-    load_store_files does, with `layout_file` (the new files' layout) moved into it.
+    load_store_files does, with `layout_file` (the new files' layout) copied into it.
     Returns None, having changed nothing, when there is no earlier store to start from or the
     change is too large to be worth it: the caller then loads the files in full.
 
     The old database is copied as a RocksDB checkpoint (hard links to its immutable files),
     so the cost is that of the change: an article added to thousands is a few hundred quads.
     Every article graph that changed or went is cleared, and the default graph loses its own
-    statements (subjects of kg.graph's _ARTICLE_OWN kinds: one article states them) and every
+    statements (subjects of kg.graph's ARTICLE_OWN kinds: one article states them) and every
     shared statement that changed or went, subject by subject; then the new blocks and
     statements are loaded.
     """
@@ -154,7 +154,10 @@ def update_store(out: Path, changes: Changes, layout_file: Path) -> Path | None:
         return None
     target = store_path(out)
     if not (changes.graphs or changes.shared or changes.removed_graphs or changes.removed_statements):
-        os.replace(layout_file, target / LAYOUT_FILE)    # the same files: the store stands
+        try:
+            shutil.copyfile(layout_file, target / LAYOUT_FILE)    # the same files: the store stands
+        except OSError:
+            return None
         return target
 
     def apply(store: ox.Store) -> None:
@@ -257,7 +260,7 @@ def graph_of_file(ttl: Path) -> "StoreGraph":
 
 def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from: Path | None = None) -> Path:
     """Fill a new store with `fill(store)` and rename it into `out`/store, with `layout_file`
-    moved in beside its files. `start_from`: an existing store the new one starts as a copy of.
+    copied in beside its files. `start_from`: an existing store the new one starts as a copy of.
 
     The store is filled in a temporary folder beside the old one, closed, and only then
     renamed into place, so a reader never opens half a store and no lock is left behind.
@@ -277,7 +280,8 @@ def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from:
         # last reference going does at once (a gc.collect() here cost 0.25 s in a large build)
         del store
         if layout_file is not None:
-            os.replace(layout_file, tmp / LAYOUT_FILE)
+            # copied, not moved: should this store fail, a full load still has the file
+            shutil.copyfile(layout_file, tmp / LAYOUT_FILE)
         os.chmod(tmp, 0o755)
         _swap_into_place(tmp, target)
     except BaseException as exc:
