@@ -236,7 +236,8 @@ def build(paths: list[str | Path] | None = None, out: str | Path | None = "out",
     strict : a file that cannot be read stops the build (default: it is skipped and reported).
     workers : processes for extraction (local engine); engine "dask" runs it on a cluster
         (scheduler: its address; default a local cluster).
-    cache : reuse per-article extractions of earlier builds (DIR/cache).
+    cache : reuse what earlier builds into `out` read, extracted and wrote (DIR/cache; the
+        graph files and the store are changed only where they differ).
     fields : for JSONL/CSV corpora, which field holds text, headline, date, url, source.
     time_budget : seconds one article may take before it is skipped with a warning.
 

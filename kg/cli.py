@@ -35,7 +35,7 @@ def build(inputs: List[Path] = typer.Argument(None, help="Article files or folde
           workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
           engine: str = typer.Option("local", "--engine", help="local or dask."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
-          no_cache: bool = typer.Option(False, "--no-cache", help="Extract every article again."),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Read and extract every article again and load the SPARQL store in full; the caches are neither read nor written."),
           text_field: Optional[str] = typer.Option(None, "--text-field", help="JSONL/CSV: the field with the article text."),
           headline_field: Optional[str] = typer.Option(None, "--headline-field", help="JSONL/CSV: the headline field."),
           date_field: Optional[str] = typer.Option(None, "--date-field", help="JSONL/CSV: the date field."),
