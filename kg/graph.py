@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import io
 import operator
 import os
 import pickle
@@ -35,6 +34,7 @@ from typing import NamedTuple
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
+from kg.cache import code_digest, value_bytes
 from kg.model import Article, Evidence, Fact, PositionClaim, QuoteRecord
 from kg.offices import RULE_BY_DATE, OfficeRow, office_table
 from kg.resolve import KIND_PREFIX, Resolved
@@ -219,13 +219,7 @@ class _ArticleGraph(NamedTuple):
                  [(_FACT_KEY(f), _EVIDENCE_KEY(f.evidence)) for f in facts],
                  [(_CLAIM_KEY(c), _EVIDENCE_KEY(c.evidence), pos, row and _ROW_KEY(row)) for c, pos, row in positions],
                  dated, [(_QUOTE_KEY(q), _EVIDENCE_KEY(q.evidence)) for q in quotes], mentions)
-        # pickled without its memo ("fast"), the bytes depend on the values alone, not on which
-        # equal strings happen to be one object; and pickling is four times quicker than repr()
-        data = io.BytesIO()
-        pickler = pickle.Pickler(data, protocol=5)
-        pickler.fast = True
-        pickler.dump(plain)
-        return hashlib.blake2b(data.getbuffer(), digest_size=16).hexdigest()
+        return hashlib.blake2b(value_bytes(plain), digest_size=16).hexdigest()
 
 
 def _fields_but(cls, *left_out: str) -> operator.attrgetter:
@@ -433,11 +427,6 @@ class Layout:
                    int(own_base), str(writer), tuple(files))
 
 
-def writer_digest() -> str:
-    from kg.cache import code_digest
-    return code_digest(("kg.graph",))
-
-
 class Changes:
     """Given to write_graph: records the Layout of what it writes and, against the Layout of an
     earlier build (`before`), the text of every article graph and shared statement that is new
@@ -451,7 +440,7 @@ class Changes:
     def __init__(self, before: Layout | None, files: tuple[Path, Path] | None = None,
                  max_bytes: int = 32_000_000) -> None:
         self.before = before
-        self.layout = Layout(writer=writer_digest())
+        self.layout = Layout(writer=code_digest(("kg.graph",)))
         self.graphs: dict[str, tuple[bytes, str]] = {}   # graph IRI -> (TriG block, own graph.ttl statements)
         self.shared: dict[str, str] = {}                 # subject term -> graph.ttl statement
         self.overflow = before is None
