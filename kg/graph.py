@@ -446,7 +446,6 @@ class Changes:
         self.overflow = before is None
         self.removed_graphs: list[str] = []        # set by finish()
         self.removed_statements: list[str] = []
-        self.copied = 0
         self._room = max_bytes
         self._reusable = before is not None and files is not None and before.writer == self.layout.writer
         self._paths = files
@@ -483,13 +482,12 @@ class Changes:
         block = self._read(0, entry.trig_at, entry.trig_len)
         if self._unchanged_files is None and self._files:
             # the files read, not their paths, are compared: a rename in between cannot slip by
-            handles = tuple((st.st_size, st.st_mtime_ns) for st in (os.fstat(fh.fileno()) for fh in self._files))
+            handles = _signature(os.fstat(fh.fileno()) for fh in self._files)
             self._unchanged_files = bool(self.before.files) and handles == self.before.files
         own = self._read(1, self.before.own_base + entry.own_at, entry.own_len) if entry.own_len else b""
         if block is None or own is None or not (self._unchanged_files or (
                 _digest(block) == entry.digest and _digest(own) == entry.own_digest)):
             return None
-        self.copied += 1
         return entry, block, own.decode()
 
     def graph(self, name: str, entry: GraphEntry, block: bytes, own: str) -> None:
@@ -513,7 +511,10 @@ class Changes:
         removed_statements), so that the layouts of a large build are not held while its
         store loads."""
         layout, before = self.layout, self.before
-        layout.files = _stat_files(files)
+        try:
+            layout.files = _signature(map(os.stat, files))
+        except OSError:
+            layout.files = ()      # never trusted: reuse checks each block's digest
         if before is not None:
             self.removed_graphs = sorted(before.graphs.keys() - layout.graphs.keys())
             self.removed_statements = sorted(before.shared.keys() - layout.shared.keys())
@@ -526,11 +527,9 @@ class Changes:
         self._files = []
 
 
-def _stat_files(paths) -> tuple:
-    try:
-        return tuple((st.st_size, st.st_mtime_ns) for st in map(os.stat, paths))
-    except (OSError, TypeError):
-        return ()
+def _signature(stats) -> tuple:
+    """(size, mtime in ns) of each stat result: what says a file is the one a layout describes."""
+    return tuple((st.st_size, st.st_mtime_ns) for st in stats)
 
 
 def _digest(data: bytes) -> str:
