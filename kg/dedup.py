@@ -118,7 +118,8 @@ def unique_articles(articles: Iterable[Article], found: Duplicates, sketch_cache
                 if sketch_cache is not None:
                     sketch_cache.put(text_key, sketch.tobytes())
         if sketch is not None:
-            scored = [(_similarity(sketch, sketches[c]), c) for c in index.candidates(sketch)]
+            keys = index.keys(sketch)
+            scored = [(_similarity(sketch, sketches[c]), c) for c in index.candidates(keys)]
             scored = [(s, c) for s, c in scored if s >= NEAR_THRESHOLD]
             if scored:
                 similarity, original = max(scored, key=lambda sc: (sc[0], -order[sc[1]]))
@@ -126,7 +127,7 @@ def unique_articles(articles: Iterable[Article], found: Duplicates, sketch_cache
                 article = dataclasses.replace(article, duplicate_of=original)
             else:
                 # only originals are indexed, so a copy of a copy points at the first story
-                index.insert(article.id, sketch)
+                index.insert(article.id, keys)
                 sketches[article.id] = sketch
         yield article
 
@@ -185,17 +186,18 @@ class _BandIndex:
         self._bands: list[dict[bytes, list[str]]] = [{} for _ in range(LSH_BANDS)]
 
     @staticmethod
-    def _keys(sketch) -> list[bytes]:
+    def keys(sketch) -> list[bytes]:
+        """The sketch's band keys, for candidates and insert (a story is looked up, then indexed)."""
         # the bands' bytes cut from one tobytes(): as sketch[a:b].tobytes(), without 25 numpy slices
         data, width = sketch.tobytes(), LSH_ROWS * sketch.itemsize
         return [data[n * width:(n + 1) * width] for n in range(LSH_BANDS)]
 
-    def insert(self, story: str, sketch) -> None:
-        for band, key in zip(self._bands, self._keys(sketch)):
+    def insert(self, story: str, keys: list[bytes]) -> None:
+        for band, key in zip(self._bands, keys):
             band.setdefault(key, []).append(story)
 
-    def candidates(self, sketch) -> set[str]:
-        return {story for band, key in zip(self._bands, self._keys(sketch)) for story in band.get(key, ())}
+    def candidates(self, keys: list[bytes]) -> set[str]:
+        return {story for band, key in zip(self._bands, keys) for story in band.get(key, ())}
 
 
 def own_text(article: Article) -> str:
