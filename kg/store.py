@@ -337,6 +337,7 @@ class StoreGraph:
         self._default = ox.DefaultGraph()
         self._to_ox = _TermConverter()
         self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple, Literal] = {}
 
     def _from_ox(self, term):
         if isinstance(term, ox.NamedNode):
@@ -345,11 +346,21 @@ class StoreGraph:
                 node = self._iris[term.value] = URIRef(term.value)
             return node
         if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+            # rdflib's Literal() costs microseconds (it parses the value by its datatype), and
+            # the page reads the same rule ids, offsets and sentences over and over
+            key = (term.value, term.language, term.datatype.value)
+            literal = self._literals.get(key)
+            if literal is None:
+                literal = self._literals[key] = self._literal(term)
+            return literal
         return BNode(term.value)
+
+    @staticmethod
+    def _literal(term: ox.Literal) -> Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
 
     def _quads(self, s=None, p=None, o=None):
         conv = self._to_ox.term

@@ -58,6 +58,25 @@ def test_load_gives_back_the_built_triples(built):
     assert set(kg.load(built.out).graph) == set(built.graph)
 
 
+def test_a_build_into_a_folder_lets_go_of_its_resolved_graph_and_gives_the_same_dataset(built, tmp_path):
+    """The files hold the graph once written; keeping resolve()'s records alive for a lazy
+    `rdf` raised a large build's peak memory while its store loaded."""
+    import gc
+
+    from kg.resolve import Resolved
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, Resolved) for o in gc.get_objects())
+    before = alive()
+    again = kg.build([SEEDS], tmp_path / "out", html=False)
+    assert alive() == before
+    assert set(again.graph) == set(built.graph)
+    in_memory = kg.build([SEEDS], None)
+    quads = {(s, p, o, g.identifier) for g in built.rdf.graphs() for s, p, o in g}
+    assert quads == {(s, p, o, g.identifier) for g in in_memory.rdf.graphs() for s, p, o in g}
+
+
 def test_query_declares_the_contract_prefixes_and_returns_an_rdflib_result(built):
     result = built.query("SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }")
     assert isinstance(result, Result)
