@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
-from kg.graph import Changes, to_dataset, union_graph, write_graph
+from kg.graph import PREFIXES, Changes, to_dataset, union_graph, write_graph
 from kg.ingest import find_inputs
 from kg.parallel import extract_many
 from kg.resolve import resolve
@@ -144,7 +144,6 @@ class KnowledgeGraph:
         >>> news.query("SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }", frame=True)  # doctest: +SKIP
         """
         from kg.errors import QueryError
-        from kg.graph import PREFIXES
         try:
             result = self._union().query(sparql, initNs=PREFIXES)
         except Exception as exc:  # pyparsing and rdflib raise many kinds
@@ -302,7 +301,25 @@ def _build(paths, out, *, rules_dir, strict, html, progress, workers, engine, sc
         # resolved before the store loads (10,000 articles: a peak of 815 MB, not 892 MB)
         del resolved
         writing.finish(report, html=html, processes=workers)
-    return KnowledgeGraph(None, out, report, make_rdf=lambda: load(out).rdf)
+    trig = out / "graph.trig"
+    written = _signature(trig)
+    return KnowledgeGraph(None, out, report, make_rdf=lambda: _read_back(trig, written))
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _read_back(trig: Path, written: tuple[int, int] | None) -> Dataset:
+    """The dataset of a build, read from the graph.trig it wrote, if that is still the file."""
+    if _signature(trig) != written:
+        raise GraphError(f"{trig}: replaced or removed since this build wrote it (by another build?); "
+                         f"kg.load({str(trig.parent)!r}) reads what is there now")
+    return load(trig.parent).rdf
 
 
 def _in_memory(resolved, rules, report: BuildReport) -> KnowledgeGraph:
@@ -525,6 +542,8 @@ def load(out: str | Path = "out") -> KnowledgeGraph:
     out = Path(out)
     trig, ttl = out / "graph.trig", out / "graph.ttl"
     ds = Dataset()
+    for prefix, ns in PREFIXES.items():     # the files leave out id:, which a serialisation uses
+        ds.bind(prefix, ns)
     try:
         if trig.exists():
             ds.parse(trig, format="trig")

@@ -17,8 +17,9 @@ fresh one. The layout is DIR/cache/extract-<scope>/<2 hex>/<key>.pickle, where s
 the rules and the code: changing a rule file starts an empty scope, and prune() deletes the
 old one.
 
-Entries are pickles of plain frozen dataclasses (kg/model.py), written by this program into
-the user's own output folder; do not point a build at an output folder you do not trust.
+Entries are pickles of plain tuples (the fields of kg/model.py's records), written by this
+program into the user's own output folder; do not point a build at an output folder you do
+not trust.
 """
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def _imported_names(path: Path) -> list[str]:
 def extraction_parts(x: Extraction) -> tuple:
     """An extraction without its article, in plain tuples: what workers send back and the
     cache stores. Pickle reads and writes tuples of strings and numbers about ten times
-    faster than frozen dataclasses, and a build's main process unpickles every result."""
+    faster than dataclasses, and a build's main process unpickles every result."""
     return (
         tuple((r.ref, r.kind, r.label, r.names, r.subtype, r.props) for r in x.entities),
         tuple((m.ref, m.start, m.end, m.text, m.rule) for m in x.mentions),

@@ -4,7 +4,8 @@
                                                      (one named graph per article); the triple count
     Changes(before)                                  given to write_graph: the digests of what it
                                                      wrote (a Layout) and what differs from `before`
-    to_dataset(resolved) -> rdflib.Dataset           the same quads for the Python API
+    to_dataset(resolved) -> rdflib.Dataset           the same quads as rdflib objects, for a build
+                                                     kept in memory (kg.build(paths, None))
     union_graph(dataset) -> rdflib.Graph             every triple of a Dataset in one Graph
 
 The only module that makes RDF. IRIs come from canonical labels, evidence nodes from a hash of
@@ -13,7 +14,7 @@ what they state, so the same input gives the same triples and the same bytes.
 Statements are made as Turtle terms in plain strings ("<iri>", "nkg:rule", '"text"', "12")
 and written by a small deterministic writer, one article graph at a time: rdflib's writer
 and its in-memory graphs took most of a large build's time and memory. rdflib remains the
-API's in-memory model (to_dataset, kg.load).
+API's in-memory model (to_dataset; kg.load, which a build into a folder also uses).
 """
 from __future__ import annotations
 

@@ -351,16 +351,15 @@ class StoreGraph:
             key = (term.value, term.language, term.datatype.value)
             literal = self._literals.get(key)
             if literal is None:
-                literal = self._literals[key] = self._literal(term)
+                literal = self._literals[key] = self._literal(*key)    # one copy of the text, in both
             return literal
         return BNode(term.value)
 
     @staticmethod
-    def _literal(term: ox.Literal) -> Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+    def _literal(value: str, language: str | None, datatype: str) -> Literal:
+        if language:
+            return Literal(value, lang=language)
+        return Literal(value) if datatype == str(XSD.string) else Literal(value, datatype=URIRef(datatype))
 
     def _quads(self, s=None, p=None, o=None):
         conv = self._to_ox.term

@@ -52,29 +52,51 @@ def test_build_returns_rdflib_objects(built):
     assert (PUTIN, None, None) in built.graph
 
 
-def test_load_gives_back_the_built_triples(built):
-    loaded = kg.KnowledgeGraph.load(built.out)
-    assert set(loaded.graph) == set(built.graph)
-    assert set(kg.load(built.out).graph) == set(built.graph)
+@pytest.fixture(scope="module")
+def in_memory() -> kg.KnowledgeGraph:
+    """The seeds built without files: `rdf` made from the resolved graph itself."""
+    return kg.build([SEEDS], None)
 
 
-def test_a_build_into_a_folder_lets_go_of_its_resolved_graph_and_gives_the_same_dataset(built, tmp_path):
-    """The files hold the graph once written; keeping resolve()'s records alive for a lazy
-    `rdf` raised a large build's peak memory while its store loaded."""
+def _quads(news: kg.KnowledgeGraph) -> set:
+    return {(s, p, o, g.identifier) for g in news.rdf.graphs() for s, p, o in g}
+
+
+def test_load_gives_back_the_built_triples(built, in_memory):
+    assert _quads(built) == _quads(in_memory)
+    assert _quads(kg.KnowledgeGraph.load(built.out)) == _quads(in_memory)
+    assert set(kg.load(built.out).graph) == set(in_memory.graph)
+    assert dict(kg.load(built.out).rdf.namespaces())["id"] == URIRef("https://w3id.org/newskg/id/")
+
+
+def test_a_build_into_a_folder_lets_go_of_its_resolved_graph_before_the_store_loads(tmp_path, monkeypatch):
+    """The files hold the graph once written; keeping resolve()'s records alive (for a lazy
+    `rdf`) raised a large build's peak memory while its store loaded."""
     import gc
 
+    import kg.store
     from kg.resolve import Resolved
 
     def alive() -> int:
         gc.collect()
         return sum(isinstance(o, Resolved) for o in gc.get_objects())
+    load_store_files, seen = kg.store.load_store_files, []
+
+    def counting(*args, **kwargs):
+        seen.append(alive())
+        return load_store_files(*args, **kwargs)
+    monkeypatch.setattr(kg.store, "load_store_files", counting)
     before = alive()
-    again = kg.build([SEEDS], tmp_path / "out", html=False)
-    assert alive() == before
-    assert set(again.graph) == set(built.graph)
-    in_memory = kg.build([SEEDS], None)
-    quads = {(s, p, o, g.identifier) for g in built.rdf.graphs() for s, p, o in g}
-    assert quads == {(s, p, o, g.identifier) for g in in_memory.rdf.graphs() for s, p, o in g}
+    news = kg.build([SEEDS], tmp_path / "out", html=False)
+    assert seen == [before] and alive() == before
+    assert (PUTIN, None, None) in news.graph
+
+
+def test_the_graph_of_a_build_whose_files_were_replaced_is_an_error(tmp_path):
+    first = kg.build([SEEDS], tmp_path, html=False)
+    kg.build([SEEDS / "002_7991666e000a840c.txt"], tmp_path, html=False)
+    with pytest.raises(kg.KgError, match=r"graph\.trig.*another build"):
+        first.rdf
 
 
 def test_query_declares_the_contract_prefixes_and_returns_an_rdflib_result(built):
