@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -402,6 +403,7 @@ class _Writing:
         self.out = out
         self.temporaries: list[Path] = []
         self.loading = None
+        self.new_store: Path | None = None    # made, not yet in place (see finish)
         self.built = 0
 
     def __enter__(self) -> "_Writing":
@@ -412,8 +414,14 @@ class _Writing:
         return self
 
     def __exit__(self, *exc) -> None:
+        from kg.store import store_path
         if self.loading is not None:       # the page failed: the loading process is not left behind
-            self.loading[0].shutdown(wait=True, cancel_futures=True)
+            pool, job = self.loading
+            pool.shutdown(wait=True, cancel_futures=True)
+            if job.done() and not job.cancelled() and job.exception() is None:
+                self.new_store = job.result()
+        if self.new_store is not None and self.new_store != store_path(self.out):
+            shutil.rmtree(self.new_store, ignore_errors=True)   # the old store stays, as the old files do
         self.syncer.shutdown()
         for tmp in self.temporaries:
             tmp.unlink(missing_ok=True)
@@ -442,14 +450,17 @@ class _Writing:
 
     def finish(self, report: BuildReport, *, html: bool, processes: int) -> None:
         """The store and the page from the files graph_files wrote; then everything renamed
-        into place, the files only once they have reached the disk."""
+        into place, the files only once they have reached the disk, the store only once the
+        page is drawn: a build that fails leaves the old store with the old files."""
         from kg import store
         out = self.out
-        if store.update_store(out, self.changes, self.layout) is None:
+        self.new_store = store.update_store(out, self.changes, self.layout, publish=False)
+        if self.new_store is None:
             if processes > 1:
                 self.loading = store.start_loading(out, trig=self.trig, ttl=self.ttl, layout_file=self.layout)
             else:
-                store.load_store_files(out, trig=self.trig, ttl=self.ttl, layout_file=self.layout)
+                self.new_store = store.load_store_files(out, trig=self.trig, ttl=self.ttl,
+                                                        layout_file=self.layout, publish=False)
         page = None
         if html and report.triples > PAGE_MAX_TRIPLES:
             report.notes.append(f"graph.html not written: {report.triples:,} triples are more than one page "
@@ -462,8 +473,10 @@ class _Writing:
                 page = render_html(store.graph_of_file(self.ttl), Path(tmp) / "graph.html").read_bytes()
         if self.loading is not None:
             done, self.loading = self.loading, None
-            store.wait_for(done)
+            self.new_store = store.wait_for(done)
         self.synced.result()
+        store.publish_store(self.new_store, out)
+        self.new_store = None
         _publish(self.trig, out / "graph.trig")
         if page is not None:
             _write_atomic(out / "graph.html", page)
@@ -526,10 +539,11 @@ def _write_inputs(report: BuildReport, built: int, out: Path) -> None:
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    """Delete what a build killed mid-write left: _write_atomic's ".graph.ttl.XXXX" files and
-    the HTML render's ".graph.html.render-XXXX" folder. The finished files are never touched."""
-    import shutil
-    for name in ("graph.ttl", "graph.trig", "graph.html", "graph.layout"):
+    """Delete what a build killed mid-write left: _write_atomic's ".graph.ttl.XXXX" files, the
+    HTML render's ".graph.html.render-XXXX" folder and kg.store's ".store.XXXX" (a new store
+    being made) and ".store-old.XXXX" (an old one being replaced) folders, which can be
+    hundreds of MB. The finished files are never touched."""
+    for name in ("graph.ttl", "graph.trig", "graph.html", "graph.layout", "store", "store-old"):
         for stale in out.glob(f".{name}.*"):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)

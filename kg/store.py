@@ -114,7 +114,8 @@ def write_store(dataset: Dataset, out: Path) -> Path | None:
     return _fill_store(Path(out), lambda store: store.bulk_extend(store_quads(dataset)))
 
 
-def load_store_files(out: Path, *, trig: Path, ttl: Path, layout_file: Path | None = None) -> Path | None:
+def load_store_files(out: Path, *, trig: Path, ttl: Path, layout_file: Path | None = None,
+                     publish: bool = True) -> Path | None:
     """The store of a build from its files: graph.trig gives the article graphs (and the
     entities in the default graph), graph.ttl every triple in the default graph.
 
@@ -126,22 +127,24 @@ def load_store_files(out: Path, *, trig: Path, ttl: Path, layout_file: Path | No
     and 430 MB in 20 MB pieces, 6.0 s through Python quads).
 
     `layout_file`, the files' kg.graph.Layout as write_layout wrote it, is copied into the
-    store for update_store."""
+    store for update_store. `publish=False` leaves the new store beside the old one and
+    returns its folder, for publish_store once the rest of the build is done."""
     def fill(store: ox.Store) -> None:
         for path, fmt, cut in ((trig, ox.RdfFormat.TRIG, b"\n\n<" + ARTICLE_GRAPH_PREFIX.encode()),
                                (ttl, ox.RdfFormat.TURTLE, b"\n\n")):
             for piece in _pieces(Path(path), cut):
                 store.bulk_load(input=piece, format=fmt)
-    return _fill_store(Path(out), fill, layout_file)
+    return _fill_store(Path(out), fill, layout_file, publish=publish)
 
 
-def update_store(out: Path, changes: Changes, layout_file: Path) -> Path | None:
+def update_store(out: Path, changes: Changes, layout_file: Path, *, publish: bool = True) -> Path | None:
     """The store of the earlier build in `out` brought up to date with a new build's graph files,
     of which `changes` (filled by kg.graph.write_graph against read_layout(out), then finished)
     holds what differs; written beside the old store and renamed into place, as
     load_store_files does, with `layout_file` (the new files' layout) copied into it.
     Returns None, having changed nothing, when there is no earlier store to start from or the
     change is too large to be worth it: the caller then loads the files in full.
+    `publish`: as for load_store_files.
 
     The old database is copied as a RocksDB checkpoint (hard links to its immutable files),
     so the cost is that of the change: an article added to thousands is a few hundred quads.
@@ -178,7 +181,7 @@ def update_store(out: Path, changes: Changes, layout_file: Path) -> Path | None:
         statements = [own for _, own in blocks if own] + [changes.shared[s] for s in sorted(changes.shared)]
         store.load(input=prefixes + "\n".join(statements).encode(), format=ox.RdfFormat.TURTLE)
     try:
-        return _fill_store(out, apply, layout_file, start_from=target)
+        return _fill_store(out, apply, layout_file, start_from=target, publish=publish)
     except GraphError:
         return None      # e.g. another build holds the old store's lock: load in full instead
 
@@ -235,11 +238,13 @@ def start_loading(out: Path, *, trig: Path, ttl: Path, layout_file: Path | None 
 
 
 def _load_in_child(out: str, trig: str, ttl: str, layout_file: str | None) -> Path:
-    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl), layout_file=layout_file and Path(layout_file))
+    return load_store_files(Path(out), trig=Path(trig), ttl=Path(ttl), layout_file=layout_file and Path(layout_file),
+                            publish=False)
 
 
 def wait_for(loading) -> Path:
-    """The store's folder once the process of start_loading is done; its GraphError is raised here."""
+    """The new store's folder once the process of start_loading is done, not yet published
+    (publish_store); its GraphError is raised here."""
     pool, job = loading
     try:
         return job.result()
@@ -258,9 +263,23 @@ def graph_of_file(ttl: Path) -> "StoreGraph":
     return StoreGraph(store)
 
 
-def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from: Path | None = None) -> Path:
+def publish_store(new: Path, out: Path) -> Path:
+    """Rename a store that load_store_files or update_store left beside the old one (publish=False)
+    into `out`/store; one already in place stays."""
+    target = store_path(out)
+    if Path(new) != target:
+        try:
+            _swap_into_place(Path(new), target)
+        except OSError as exc:
+            raise GraphError(f"{target}: cannot put the new store in place ({exc.strerror or exc})") from None
+    return target
+
+
+def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from: Path | None = None,
+                publish: bool = True) -> Path:
     """Fill a new store with `fill(store)` and rename it into `out`/store, with `layout_file`
     copied in beside its files. `start_from`: an existing store the new one starts as a copy of.
+    `publish=False`: return the new store's folder, beside the old store, without renaming.
 
     The store is filled in a temporary folder beside the old one, closed, and only then
     renamed into place, so a reader never opens half a store and no lock is left behind.
@@ -283,6 +302,8 @@ def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from:
             # copied, not moved: should this store fail, a full load still has the file
             shutil.copyfile(layout_file, tmp / LAYOUT_FILE)
         os.chmod(tmp, 0o755)
+        if not publish:
+            return tmp
         _swap_into_place(tmp, target)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)

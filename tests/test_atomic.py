@@ -9,7 +9,6 @@ bytes or the new bytes in full, never a mixture or a truncated file.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -85,7 +84,7 @@ def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_succ
     proc = _run(corpus, "--out", out, "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert _snapshot(out) == new
-    leftovers = sorted(p.name for p in out.iterdir() if p.name.startswith(".graph.") or p.name.startswith("tmp"))
+    leftovers = sorted(p.name for p in out.iterdir() if p.name.startswith((".graph.", ".store", "tmp")))
     assert not leftovers, f"temporary files left after a successful build: {leftovers}"
 
 
@@ -103,3 +102,49 @@ def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path, monkey
         api._write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_that_fails_after_making_its_store_leaves_the_old_store_with_the_old_files(
+        tmp_path: Path, monkeypatch, workers: int) -> None:
+    """The new store is put in place with the files, at the end: a page that cannot be drawn
+    used to leave the new build's store beside the old build's graph files."""
+    import kg
+    import kg.render
+    from kg.errors import GraphError
+    from kg.store import open_store, store_path
+
+    out = tmp_path / "out"
+    kg.build([SEEDS / "002_7991666e000a840c.txt"], out, html=False)
+
+    def quads() -> set:
+        store = open_store(out)
+        try:
+            return {str(q) for q in store}
+        finally:
+            del store
+    old_quads, old_files = quads(), {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+
+    def broken_page(*args, **kwargs):
+        raise GraphError("graph.html: cannot draw the page (a test)")
+    monkeypatch.setattr(kg.render, "render_html", broken_page)
+    with pytest.raises(GraphError, match="a test"):
+        kg.build([SEEDS], out, workers=workers, cache=False)
+    assert quads() == old_quads
+    assert {name: (out / name).read_bytes() for name in old_files} == old_files
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    monkeypatch.undo()
+    kg.build([SEEDS], out, html=False)
+    assert quads() != old_quads and store_path(out).is_dir()
+
+
+def test_a_store_folder_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path) -> None:
+    import kg
+
+    out = tmp_path / "out"
+    for stale in (out / ".store.k1ll3d", out / ".store-old.k1ll3d" / "store"):
+        stale.mkdir(parents=True)
+        (stale / "000001.sst").write_bytes(b"\0" * 1024)
+    kg.build([SEEDS / "002_7991666e000a840c.txt"], out, html=False)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert (out / "store" / "CURRENT").exists()
