@@ -465,9 +465,7 @@ class Tagged:
     def matches(self, rule: Rule, rules: Ruleset) -> list[re.Match]:
         """The rule's matches in the tagged text, which is not searched when it lacks the
         rule's clue (looked up once for all rules: Ruleset.rules_that_may_match)."""
-        if self._may_match is None:
-            self._may_match = rules.rules_that_may_match(self.text)
-        if rule.id not in self._may_match:
+        if rule.id not in self._rules_that_may_match(rules):
             return []
         found = self._found.get(rule.id)
         if found is None:
@@ -476,9 +474,13 @@ class Tagged:
 
     def rules_to_try(self, family: list[Rule], rules: Ruleset) -> list[Rule]:
         """The rules of `family` that may match the tagged text (see matches), in their order."""
+        may_match = self._rules_that_may_match(rules)
+        return [rule for rule in family if rule.id in may_match]
+
+    def _rules_that_may_match(self, rules: Ruleset) -> set[str]:
         if self._may_match is None:
             self._may_match = rules.rules_that_may_match(self.text)
-        return [rule for rule in family if rule.id in self._may_match]
+        return self._may_match
 
     def orig(self, pos: int) -> int:
         """Original offset of a position in the tagged text."""
