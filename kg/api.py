@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg.errors import ArticleError, GraphError, KgError
+from kg.files import publish, write_replacing
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
 from kg.graph import PREFIXES, Changes, to_dataset, union_graph, write_graph
 from kg.ingest import find_inputs
@@ -206,20 +207,6 @@ class KnowledgeGraph:
         """
         from kg.analyze import to_networkx
         return to_networkx(self._union(), view)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _publish(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build(paths: list[str | Path] | None = None, out: str | Path | None = "out", *,
@@ -477,10 +464,10 @@ class _Writing:
         self.synced.result()
         store.publish_store(self.new_store, out)
         self.new_store = None
-        _publish(self.trig, out / "graph.trig")
+        publish(self.trig, out / "graph.trig")
         if page is not None:
-            _write_atomic(out / "graph.html", page)
-        _publish(self.ttl, out / "graph.ttl")
+            write_replacing(out / "graph.html", page, durable=True)
+        publish(self.ttl, out / "graph.ttl")
         _write_inputs(report, self.built, out)
 
 
@@ -491,15 +478,6 @@ def _fsync_files(paths) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _publish(tmp: Path, path: Path) -> None:
-    """Rename a finished temporary file into place, with the permissions of an ordinary file
-    (mkstemp makes 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
 
 
 def _write_inputs(report: BuildReport, built: int, out: Path) -> None:
@@ -525,7 +503,7 @@ def _write_inputs(report: BuildReport, built: int, out: Path) -> None:
     for name, text in sorted(texts.items()):
         data, path = text.encode("utf-8"), folder / f"{name}.txt"
         if not path.exists() or path.read_bytes() != data:
-            _write_atomic(path, data)
+            write_replacing(path, data, durable=True)
     summary = {
         "articles": {"read": report.read, "built": built,
                      "skipped": len(report.skipped)},
@@ -534,12 +512,12 @@ def _write_inputs(report: BuildReport, built: int, out: Path) -> None:
         "problems": list(report.skipped),
         "texts": len(texts),
     }
-    _write_atomic(out / "build-report.json",
-                  (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_replacing(out / "build-report.json",
+                    (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), durable=True)
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    """Delete what a build killed mid-write left: _write_atomic's ".graph.ttl.XXXX" files, the
+    """Delete what a build killed mid-write left: kg.files's ".graph.ttl.XXXX" files, the
     HTML render's ".graph.html.render-XXXX" folder and kg.store's ".store.XXXX" (a new store
     being made) and ".store-old.XXXX" (an old one being replaced) folders, which can be
     hundreds of MB. The finished files are never touched."""

@@ -31,9 +31,9 @@ import io
 import os
 import pickle
 import shutil
-import tempfile
 from pathlib import Path
 
+from kg.files import write_replacing
 from kg.model import Article, EntityRecord, Evidence, Extraction, Fact, Mention, PositionClaim, QuoteRecord, Span
 
 
@@ -178,7 +178,7 @@ class _EntryCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_replacing(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_replacing(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
 
@@ -291,19 +291,6 @@ class SketchCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_replacing(self.path, self._header + b"".join(k + v for k, v in sorted(self._used.items())))
+            write_replacing(self.path, self._header + b"".join(k + v for k, v in sorted(self._used.items())))
         except OSError:
             pass
-
-
-def _write_replacing(path: Path, data: bytes) -> None:
-    """`data` into a temporary file beside `path`, renamed over it: a reader (or a crash)
-    never sees half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,6 +1,6 @@
 """A build killed at any moment (kill -9) leaves the previous output whole, and the next
 build succeeds. Output files appear only whole: each is written to a temporary file beside
-it and renamed (kg.api._write_atomic).
+it and renamed (kg.files).
 
 The build under test reads the seeds and the fixtures, so that its output differs from the
 previous one (the seeds alone); after every kill, each output file must hold either the old
@@ -88,8 +88,8 @@ def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_succ
     assert not leftovers, f"temporary files left after a successful build: {leftovers}"
 
 
-def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path, monkeypatch) -> None:
-    from kg import api
+def test_write_replacing_leaves_no_temporary_file_on_failure(tmp_path: Path, monkeypatch) -> None:
+    from kg import files
 
     target = tmp_path / "graph.ttl"
     target.write_bytes(b"old")
@@ -97,9 +97,9 @@ def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path, monkey
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(api.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        api._write_atomic(target, b"new")
+        files.write_replacing(target, b"new", durable=True)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
 
