@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph
 from kg.errors import ArticleError, GraphError, KgError
 from kg.files import publish, write_replacing
 from kg.formats import ACCEPTED_SUFFIXES, iter_articles
-from kg.graph import PREFIXES, Changes, to_dataset, union_graph, write_graph
+from kg.graph import PREFIXES, Changes, file_signatures, to_dataset, union_graph, write_graph
 from kg.ingest import find_inputs
 from kg.parallel import extract_many
 from kg.resolve import resolve
@@ -294,15 +294,14 @@ def _build(paths, out, *, rules_dir, strict, html, progress, workers, engine, sc
     return KnowledgeGraph(None, out, report, make_rdf=lambda: _read_back(trig, written))
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _signature(path: Path) -> tuple | None:
     try:
-        found = path.stat()
+        return file_signatures([path.stat()])
     except OSError:
         return None
-    return found.st_size, found.st_mtime_ns
 
 
-def _read_back(trig: Path, written: tuple[int, int] | None) -> Dataset:
+def _read_back(trig: Path, written: tuple | None) -> Dataset:
     """The dataset of a build, read from the graph.trig it wrote, if that is still the file."""
     if _signature(trig) != written:
         raise GraphError(f"{trig}: replaced or removed since this build wrote it (by another build?); "

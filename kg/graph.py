@@ -486,7 +486,7 @@ class Changes:
         block = self._read(0, entry.trig_at, entry.trig_len)
         if self._unchanged_files is None and self._files:
             # the files read, not their paths, are compared: a rename in between cannot slip by
-            handles = _signature(os.fstat(fh.fileno()) for fh in self._files)
+            handles = file_signatures(os.fstat(fh.fileno()) for fh in self._files)
             self._unchanged_files = bool(self.before.files) and handles == self.before.files
         own = self._read(1, self.before.own_base + entry.own_at, entry.own_len) if entry.own_len else b""
         if block is None or own is None or not (self._unchanged_files or (
@@ -516,7 +516,7 @@ class Changes:
         store loads."""
         layout, before = self.layout, self.before
         try:
-            layout.files = _signature(map(os.stat, files))
+            layout.files = file_signatures(map(os.stat, files))
         except OSError:
             layout.files = ()      # never trusted: reuse checks each block's digest
         if before is not None:
@@ -531,8 +531,8 @@ class Changes:
         self._files = []
 
 
-def _signature(stats) -> tuple:
-    """(size, mtime in ns) of each stat result: what says a file is the one a layout describes."""
+def file_signatures(stats) -> tuple:
+    """(size, mtime in ns) of each stat result: what says a file is the one that was written."""
     return tuple((st.st_size, st.st_mtime_ns) for st in stats)
 
 
