@@ -400,14 +400,14 @@ class _Writing:
         return self
 
     def __exit__(self, *exc) -> None:
-        from kg.store import store_path
+        from kg.store import discard_store
         if self.loading is not None:       # the page failed: the loading process is not left behind
             pool, job = self.loading
             pool.shutdown(wait=True, cancel_futures=True)
             if job.done() and not job.cancelled() and job.exception() is None:
                 self.new_store = job.result()
-        if self.new_store is not None and self.new_store != store_path(self.out):
-            shutil.rmtree(self.new_store, ignore_errors=True)   # the old store stays, as the old files do
+        if self.new_store is not None:
+            discard_store(self.new_store, self.out)   # the old store stays, as the old files do
         self.syncer.shutdown()
         for tmp in self.temporaries:
             tmp.unlink(missing_ok=True)

@@ -4,6 +4,7 @@
     start_loading / wait_for                       the same in a process of its own
     update_store(out, changes, layout_file)        DIR/store of an earlier build brought up to date
                                                    (None: it cannot be, load in full)
+    publish_store / discard_store                  a store made with publish=False put in place, or dropped
     write_layout(layout, path) / read_layout(out)  the kg.graph.Layout a store was loaded from
     write_store(dataset, out) -> Path | None       DIR/store from an rdflib Dataset
     open_store(out) -> pyoxigraph.Store            read-only: many readers (kg query, kg serve) at once
@@ -273,6 +274,13 @@ def publish_store(new: Path, out: Path) -> Path:
         except OSError as exc:
             raise GraphError(f"{target}: cannot put the new store in place ({exc.strerror or exc})") from None
     return target
+
+
+def discard_store(new: Path, out: Path) -> None:
+    """Delete a store that load_store_files or update_store left beside the old one
+    (publish=False), for a build that failed; the store in place is never touched."""
+    if Path(new) != store_path(out):
+        shutil.rmtree(new, ignore_errors=True)
 
 
 def _fill_store(out: Path, fill, layout_file: Path | None = None, *, start_from: Path | None = None,
